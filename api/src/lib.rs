@@ -1,1 +1,14 @@
-//! Zhirong service.
+//! Zhirong's service: the HTTP API, the database, the demo data and the command line.
+//! `main.rs` only parses the command line and calls [`cli::run`].
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod telemetry;

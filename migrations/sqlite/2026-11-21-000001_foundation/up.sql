@@ -285,3 +285,26 @@ CREATE TABLE audit_log (
     prev_hash     TEXT NOT NULL,
     hash          TEXT NOT NULL UNIQUE
 );
+
+-- The platform operator's organisation: `zhirong user add --role admin --org 1` bootstraps the
+-- first administrator.
+INSERT INTO organisations (kind, name, created_at) VALUES ('operator', '智融平台运营方', CURRENT_TIMESTAMP);
+
+-- CNIPA annual fees (CONVENTIONS.md), RMB a year before reductions, in fen. Data, not code: when
+-- CNIPA announces a change, the operator adds rows with the new valid_from.
+INSERT INTO annual_fee_schedule (patent_type, year_from, year_to, fee_fen, valid_from) VALUES
+    ('invention', 1, 3, 90000, '2000-01-01'),
+    ('invention', 4, 6, 120000, '2000-01-01'),
+    ('invention', 7, 9, 200000, '2000-01-01'),
+    ('invention', 10, 12, 400000, '2000-01-01'),
+    ('invention', 13, 15, 600000, '2000-01-01'),
+    ('invention', 16, 20, 800000, '2000-01-01'),
+    ('utility_model', 1, 3, 60000, '2000-01-01'),
+    ('utility_model', 4, 5, 90000, '2000-01-01'),
+    ('utility_model', 6, 8, 120000, '2000-01-01'),
+    ('utility_model', 9, 10, 200000, '2000-01-01'),
+    ('design', 1, 3, 60000, '2000-01-01'),
+    ('design', 4, 5, 90000, '2000-01-01'),
+    ('design', 6, 8, 120000, '2000-01-01'),
+    ('design', 9, 10, 200000, '2000-01-01'),
+    ('design', 11, 15, 300000, '2000-01-01');

@@ -1,0 +1,263 @@
+//! Settings, read once at start-up and passed down: defaults < `zhirong.toml` < environment.
+//!
+//! The environment variables are `DATABASE_URL`, `ZHIRONG_BIND`, `ZHIRONG_JWT_SECRET`,
+//! `ZHIRONG_MODE` (`production` or `demo`), `ZHIRONG_LOG_FORMAT` (`text` or `json`),
+//! `ZHIRONG_WORKERS`, `ZHIRONG_DB_POOL_SIZE` and `ZHIRONG_DEMO_PASSWORD`. Secrets are wrapped in
+//! [`Secret`], whose `Debug` and `Display` never show the value.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::db::{DatabaseUrl, DbError};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://zhirong.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_DEMO_PASSWORD: &str = "zhirong-demo";
+
+/// A value that must never reach a log line.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// A missing JWT secret is a start-up error.
+    Production,
+    /// A random JWT secret is generated when none is set, and the logs say so.
+    Demo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub bind: String,
+    pub jwt_secret: Option<Secret>,
+    pub mode: Mode,
+    pub log_format: LogFormat,
+    pub workers: usize,
+    pub db_pool_size: u32,
+    pub demo_password: Secret,
+}
+
+/// What `zhirong.toml` may contain; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    bind: Option<String>,
+    jwt_secret: Option<Secret>,
+    mode: Option<Mode>,
+    log_format: Option<LogFormat>,
+    workers: Option<usize>,
+    db_pool_size: Option<u32>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("{name}: {message}")]
+    Env { name: &'static str, message: String },
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+impl Settings {
+    /// Reads `config_file` (or `./zhirong.toml` when it exists) and then the process environment.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, ConfigError> {
+        let env: HashMap<String, String> = std::env::vars().collect();
+        Self::from_sources(config_file, &env)
+    }
+
+    /// The same, with the environment given explicitly (tests).
+    pub fn from_sources(
+        config_file: Option<&Path>,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
+        let file = match config_file {
+            Some(p) => read_file(p)?,
+            None if Path::new("zhirong.toml").exists() => read_file(Path::new("zhirong.toml"))?,
+            None => FileSettings::default(),
+        };
+        let get = |name: &str| {
+            env.get(name)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+
+        let database_url = get("DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let mode = match get("ZHIRONG_MODE") {
+            Some(m) => parse_enum(
+                "ZHIRONG_MODE",
+                &m,
+                &[("production", Mode::Production), ("demo", Mode::Demo)],
+            )?,
+            None => file.mode.unwrap_or(Mode::Production),
+        };
+        let log_format = match get("ZHIRONG_LOG_FORMAT") {
+            Some(f) => parse_enum(
+                "ZHIRONG_LOG_FORMAT",
+                &f,
+                &[("text", LogFormat::Text), ("json", LogFormat::Json)],
+            )?,
+            None => file.log_format.unwrap_or(LogFormat::Text),
+        };
+        let workers = match get("ZHIRONG_WORKERS") {
+            Some(w) => parse_number("ZHIRONG_WORKERS", &w)?,
+            None => file.workers.unwrap_or(2),
+        };
+        let db_pool_size = match get("ZHIRONG_DB_POOL_SIZE") {
+            Some(w) => parse_number("ZHIRONG_DB_POOL_SIZE", &w)?,
+            None => file.db_pool_size.unwrap_or(10),
+        };
+        Ok(Self {
+            database_url: DatabaseUrl::parse(&database_url)?,
+            bind: get("ZHIRONG_BIND")
+                .or(file.bind)
+                .unwrap_or_else(|| DEFAULT_BIND.into()),
+            jwt_secret: get("ZHIRONG_JWT_SECRET")
+                .map(Secret::new)
+                .or(file.jwt_secret),
+            mode,
+            log_format,
+            workers: workers.max(1),
+            db_pool_size: db_pool_size.max(1),
+            demo_password: Secret::new(
+                get("ZHIRONG_DEMO_PASSWORD").unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
+            ),
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileSettings, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.into(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::File {
+        path: path.into(),
+        message: e.message().to_string(),
+    })
+}
+
+fn parse_enum<T: Copy>(
+    name: &'static str,
+    value: &str,
+    options: &[(&str, T)],
+) -> Result<T, ConfigError> {
+    options
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(value))
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let allowed: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
+            ConfigError::Env {
+                name,
+                message: format!("{value:?} is not one of {}", allowed.join(", ")),
+            }
+        })
+}
+
+fn parse_number<T: std::str::FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError> {
+    value.parse().map_err(|_| ConfigError::Env {
+        name,
+        message: format!("{value:?} is not a whole number"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let dir = tempfile::tempdir().ok();
+        let missing = dir.as_ref().map(|d| d.path().join("none.toml"));
+        // An explicitly named file that does not exist is an error, not a silent default.
+        assert!(Settings::from_sources(missing.as_deref(), &env(&[])).is_err());
+        let s = Settings::from_sources(None, &env(&[]));
+        let s = s.ok();
+        assert_eq!(s.as_ref().map(|s| s.bind.as_str()), Some(DEFAULT_BIND));
+        assert_eq!(s.as_ref().map(|s| s.database_url.backend()), Some("sqlite"));
+        assert_eq!(s.as_ref().map(|s| s.mode), Some(Mode::Production));
+    }
+
+    #[test]
+    fn environment_overrides_the_file() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("zhirong.toml");
+        std::fs::write(
+            &path,
+            "bind = \"0.0.0.0:9000\"\nmode = \"demo\"\njwt_secret = \"from-file\"\n",
+        )?;
+        let s = Settings::from_sources(Some(&path), &env(&[("ZHIRONG_BIND", "127.0.0.1:7000")]))?;
+        assert_eq!(s.bind, "127.0.0.1:7000");
+        assert_eq!(s.mode, Mode::Demo);
+        assert_eq!(s.jwt_secret.as_ref().map(|x| x.expose()), Some("from-file"));
+        assert!(
+            !format!("{s:?}").contains("from-file"),
+            "secrets must not appear in Debug output"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() -> Result<(), Box<dyn std::error::Error>> {
+        let err = Settings::from_sources(None, &env(&[("ZHIRONG_MODE", "staging")]))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("ZHIRONG_MODE: \"staging\" is not one of production, demo")
+        );
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("zhirong.toml");
+        std::fs::write(&path, "colour = \"red\"\n")?;
+        let err = Settings::from_sources(Some(&path), &env(&[]))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("colour"), "{err}");
+        Ok(())
+    }
+}

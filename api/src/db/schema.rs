@@ -1,0 +1,320 @@
+// The tables of migrations/{sqlite,postgres}/, in diesel's terms. Both dialects map to these types:
+// SQLite's INTEGER primary keys are 64-bit, so ids are BigInt on both backends.
+
+diesel::table! {
+    organisations (id) {
+        id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        uscc -> Nullable<Text>,
+        division_code -> Nullable<Text>,
+        district_org_id -> Nullable<BigInt>,
+        industry -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        org_id -> BigInt,
+        disabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    patents (id) {
+        id -> BigInt,
+        owner_org_id -> BigInt,
+        patent_number -> Text,
+        patent_type -> Text,
+        title -> Text,
+        filing_date -> Date,
+        grant_date -> Nullable<Date>,
+        legal_status -> Text,
+        ipc_main -> Nullable<Text>,
+        claims -> Integer,
+        forward_citations -> Integer,
+        backward_citations -> Integer,
+        family_size -> Integer,
+        inventors -> Integer,
+        transfers -> Integer,
+        licenses -> Integer,
+        litigations -> Integer,
+        invalidation_requests -> Integer,
+        fee_paid_until -> Nullable<Date>,
+        revenue_fen -> Nullable<BigInt>,
+        royalty_rate -> Nullable<Double>,
+        co_owners -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    annual_fee_schedule (id) {
+        id -> BigInt,
+        patent_type -> Text,
+        year_from -> Integer,
+        year_to -> Integer,
+        fee_fen -> BigInt,
+        valid_from -> Date,
+    }
+}
+
+diesel::table! {
+    valuations (id) {
+        id -> BigInt,
+        patent_id -> BigInt,
+        requested_by_org -> BigInt,
+        model_version -> Text,
+        params_digest -> Text,
+        inputs_digest -> Text,
+        as_of -> Date,
+        pvd -> Double,
+        appraised_fen -> BigInt,
+        collateral_fen -> BigInt,
+        eligible -> Bool,
+        flags -> Text,
+        outputs_json -> Text,
+        explanation_json -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_pools (id) {
+        id -> BigInt,
+        district_id -> BigInt,
+        name -> Text,
+        size_fen -> BigInt,
+        balance_fen -> BigInt,
+        opened_on -> Date,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pool_banks (pool_id, bank_id) {
+        pool_id -> BigInt,
+        bank_id -> BigInt,
+        joined_on -> Date,
+    }
+}
+
+diesel::table! {
+    pool_rules (id) {
+        id -> BigInt,
+        pool_id -> BigInt,
+        version -> Integer,
+        gov_share_bp -> Integer,
+        bank_share_bp -> Integer,
+        guarantor_share_bp -> Integer,
+        insurer_share_bp -> Integer,
+        per_loan_cap_fen -> BigInt,
+        leverage_limit_pct -> Integer,
+        effective_from -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        bank_id -> BigInt,
+        pool_id -> Nullable<BigInt>,
+        amount_fen -> BigInt,
+        term_months -> Integer,
+        purpose -> Text,
+        status -> Text,
+        credit_line_fen -> Nullable<BigInt>,
+        proposed_rate_bp -> Nullable<Integer>,
+        decision_reason -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loans (id) {
+        id -> BigInt,
+        application_id -> BigInt,
+        enterprise_id -> BigInt,
+        bank_id -> BigInt,
+        guarantor_id -> Nullable<BigInt>,
+        principal_fen -> BigInt,
+        outstanding_fen -> BigInt,
+        rate_bp -> Integer,
+        term_months -> Integer,
+        disbursed_on -> Date,
+        maturity_date -> Date,
+        status -> Text,
+        days_past_due -> Integer,
+        defaulted_on -> Nullable<Date>,
+        closed_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pledges (id) {
+        id -> BigInt,
+        application_id -> BigInt,
+        loan_id -> Nullable<BigInt>,
+        patent_id -> BigInt,
+        status -> Text,
+        collateral_fen -> Nullable<BigInt>,
+        registration_no -> Nullable<Text>,
+        registration_date -> Nullable<Date>,
+        released_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    repayments (id) {
+        id -> BigInt,
+        loan_id -> BigInt,
+        paid_on -> Date,
+        principal_fen -> BigInt,
+        interest_fen -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pool_coverage (id) {
+        id -> BigInt,
+        pool_id -> BigInt,
+        loan_id -> BigInt,
+        rule_version -> Integer,
+        covered_on -> Date,
+        covered_amount_fen -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disposals (id) {
+        id -> BigInt,
+        loan_id -> BigInt,
+        patent_id -> BigInt,
+        method -> Text,
+        counterparty -> Text,
+        proceeds_fen -> BigInt,
+        disposed_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    claims (id) {
+        id -> BigInt,
+        pool_id -> BigInt,
+        loan_id -> BigInt,
+        bank_id -> BigInt,
+        rule_version -> Integer,
+        loss_fen -> BigInt,
+        recoveries_fen -> BigInt,
+        claimed_fen -> BigInt,
+        approved_fen -> Nullable<BigInt>,
+        status -> Text,
+        filed_on -> Date,
+        decided_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    risk_events (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        event_type -> Text,
+        occurred_on -> Date,
+        amount_fen -> Nullable<BigInt>,
+        patent_id -> Nullable<BigInt>,
+        source -> Text,
+        #[sql_name = "ref"]
+        event_ref -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alerts (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        bank_id -> Nullable<BigInt>,
+        loan_id -> Nullable<BigInt>,
+        patent_id -> Nullable<BigInt>,
+        kind -> Text,
+        severity -> Text,
+        message -> Text,
+        details_json -> Text,
+        raised_at -> Timestamp,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        user_id -> Nullable<BigInt>,
+        username -> Text,
+        role -> Text,
+        org_id -> Nullable<BigInt>,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        before_digest -> Text,
+        after_digest -> Text,
+        request_id -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::joinable!(users -> organisations (org_id));
+diesel::joinable!(patents -> organisations (owner_org_id));
+diesel::joinable!(valuations -> patents (patent_id));
+diesel::joinable!(fund_pools -> organisations (district_id));
+diesel::joinable!(pool_rules -> fund_pools (pool_id));
+diesel::joinable!(loans -> applications (application_id));
+diesel::joinable!(pledges -> patents (patent_id));
+diesel::joinable!(repayments -> loans (loan_id));
+diesel::joinable!(pool_coverage -> loans (loan_id));
+diesel::joinable!(disposals -> loans (loan_id));
+diesel::joinable!(claims -> loans (loan_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    users,
+    patents,
+    annual_fee_schedule,
+    valuations,
+    fund_pools,
+    pool_banks,
+    pool_rules,
+    applications,
+    loans,
+    pledges,
+    repayments,
+    pool_coverage,
+    disposals,
+    claims,
+    risk_events,
+    alerts,
+    audit_log,
+);

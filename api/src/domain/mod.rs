@@ -1,0 +1,9 @@
+//! Domain types that parse their input, so an invalid value cannot exist past the entry point.
+
+pub mod money;
+pub mod patent_number;
+pub mod uscc;
+
+pub use money::Fen;
+pub use patent_number::{PatentNumber, PatentType};
+pub use uscc::Uscc;

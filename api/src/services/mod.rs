@@ -1,0 +1,4 @@
+//! Use cases between the handlers (or the CLI) and the database: each validates, enforces who may
+//! do what, writes in one transaction and appends to the audit log.
+
+pub mod users;
