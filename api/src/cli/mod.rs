@@ -1,4 +1,5 @@
-//! The `zhirong` command line. Exit status: 0 success, 1 a failure of ours or of the
+//! The `zhirong` command line: the subcommand tree and the service commands; the engine
+//! commands live beside this file, one module each. Exit status: 0 success, 1 a failure of ours or of the
 //! environment (database unreachable, …), 2 bad arguments or bad input, with a one-line reason.
 
 use std::io::{BufRead, IsTerminal};
