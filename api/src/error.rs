@@ -16,6 +16,17 @@ pub enum ApiError {
     },
     #[error("not found")]
     NotFound,
+    /// No credentials, or credentials that do not hold (always the same message).
+    #[error("{message}")]
+    Unauthorized { code: &'static str, message: String },
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: i64 },
     #[error("{0}")]
     Unavailable(String),
     #[error("internal error")]
@@ -50,10 +61,36 @@ impl ApiError {
         }
     }
 
+    pub fn unauthorized() -> Self {
+        Self::Unauthorized {
+            code: "UNAUTHORIZED",
+            message: "a valid access token is required".into(),
+        }
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Forbidden {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::BadRequest { code, .. } => code,
             Self::NotFound => "NOT_FOUND",
+            Self::Unauthorized { code, .. }
+            | Self::Forbidden { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Unprocessable { code, .. } => code,
+            Self::TooManyRequests { .. } => "TOO_MANY_ATTEMPTS",
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
@@ -81,6 +118,11 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -94,6 +136,23 @@ impl ResponseError for ApiError {
                 field,
             } => error_response(self.status_code(), code, message, field.clone()),
             Self::NotFound => error_response(self.status_code(), self.code(), "not found", None),
+            Self::Unauthorized { code, message }
+            | Self::Forbidden { code, message }
+            | Self::Conflict { code, message }
+            | Self::Unprocessable { code, message } => {
+                error_response(self.status_code(), code, message, None)
+            }
+            Self::TooManyRequests { retry_after_secs } => {
+                let mut res =
+                    error_response(self.status_code(), self.code(), &self.to_string(), None);
+                if let Ok(v) =
+                    actix_web::http::header::HeaderValue::from_str(&retry_after_secs.to_string())
+                {
+                    res.headers_mut()
+                        .insert(actix_web::http::header::RETRY_AFTER, v);
+                }
+                res
+            }
             Self::Unavailable(m) => error_response(self.status_code(), self.code(), m, None),
             Self::Internal(detail) => {
                 tracing::error!(detail = %detail, "internal error");

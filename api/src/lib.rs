@@ -3,11 +3,13 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod idempotency;
 pub mod routes;
 pub mod services;
 pub mod startup;

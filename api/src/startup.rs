@@ -12,15 +12,21 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use tracing::Instrument;
 
+use crate::auth::guard::{self, require_roles};
+use crate::auth::jwt::JwtKeys;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::Pool;
 use crate::error::error_response;
+use crate::idempotency::idempotent;
 use crate::routes;
 
 /// What every handler can reach.
 pub struct AppState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+    pub jwt: Arc<JwtKeys>,
 }
 
 /// The request's id: the caller's `X-Request-Id` when it is short and plain, else a new UUID.
@@ -45,9 +51,29 @@ pub const MAX_JSON_BYTES: usize = 256 * 1024;
 /// Starts serving on `listener`. The server stops gracefully on SIGINT/SIGTERM: it stops
 /// accepting, lets requests in flight finish (up to 10 s), then exits.
 pub fn run(listener: TcpListener, settings: Arc<Settings>, pool: Pool) -> std::io::Result<Server> {
+    run_with_clock(listener, settings, pool, Arc::new(SystemClock))
+}
+
+/// Content-Security-Policy: our own scripts and styles only (Swagger UI sets inline styles).
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+                   connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The same, with the clock given (tests move a manual clock instead of sleeping).
+pub fn run_with_clock(
+    listener: TcpListener,
+    settings: Arc<Settings>,
+    pool: Pool,
+    clock: Arc<dyn Clock>,
+) -> std::io::Result<Server> {
+    let secret = settings.jwt_secret.clone().ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "no JWT secret configured")
+    })?;
+    let jwt = Arc::new(JwtKeys::new(&secret));
     let state = web::Data::new(AppState {
         pool,
         settings: settings.clone(),
+        clock,
+        jwt,
     });
     let server = HttpServer::new(move || {
         App::new()
@@ -80,8 +106,12 @@ pub fn run(listener: TcpListener, settings: Arc<Settings>, pool: Pool) -> std::i
                 DefaultHeaders::new()
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                     .add((header::REFERRER_POLICY, "no-referrer"))
-                    .add((header::X_FRAME_OPTIONS, "DENY")),
+                    .add((header::X_FRAME_OPTIONS, "DENY"))
+                    .add((header::CONTENT_SECURITY_POLICY, CSP))
+                    .add(("Cross-Origin-Opener-Policy", "same-origin"))
+                    .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()")),
             )
+            .wrap(actix_web::middleware::from_fn(hsts))
             .wrap_fn(|req, srv| {
                 let request_id = request_id_from(req.headers().get("x-request-id"));
                 req.extensions_mut().insert(RequestId(request_id.clone()));
@@ -100,6 +130,48 @@ pub fn run(listener: TcpListener, settings: Arc<Settings>, pool: Pool) -> std::i
                     Ok(res)
                 }
             })
+            .service(routes::auth::login)
+            .service(routes::auth::refresh)
+            .service(routes::auth::logout)
+            .service(routes::auth::me)
+            .service(
+                web::scope("/api/enterprise")
+                    .wrap(actix_web::middleware::from_fn(idempotent))
+                    .wrap(actix_web::middleware::from_fn(|r, n| require_roles(guard::ENTERPRISE, r, n)))
+                    .service(routes::organisation::enterprise),
+            )
+            .service(
+                web::scope("/api/bank")
+                    .wrap(actix_web::middleware::from_fn(idempotent))
+                    .wrap(actix_web::middleware::from_fn(|r, n| require_roles(guard::BANK, r, n)))
+                    .service(routes::organisation::bank)
+                    .service(routes::proposals::bank::list)
+                    .service(routes::proposals::bank::get)
+                    .service(routes::proposals::bank::approve)
+                    .service(routes::proposals::bank::send_back),
+            )
+            .service(
+                web::scope("/api/gov")
+                    .wrap(actix_web::middleware::from_fn(idempotent))
+                    .wrap(actix_web::middleware::from_fn(|r, n| require_roles(guard::GOV, r, n)))
+                    .service(routes::organisation::gov)
+                    .service(routes::proposals::gov::list)
+                    .service(routes::proposals::gov::get)
+                    .service(routes::proposals::gov::approve)
+                    .service(routes::proposals::gov::send_back),
+            )
+            .service(
+                web::scope("/api/admin")
+                    .wrap(actix_web::middleware::from_fn(idempotent))
+                    .wrap(actix_web::middleware::from_fn(|r, n| require_roles(guard::ADMIN, r, n)))
+                    .service(routes::admin::list_organisations)
+                    .service(routes::admin::create_organisation)
+                    .service(routes::admin::list_users)
+                    .service(routes::admin::create_user)
+                    .service(routes::admin::disable_user)
+                    .service(routes::admin::enable_user)
+                    .service(routes::admin::reset_password),
+            )
             .service(routes::health::healthz)
             .service(routes::health::readyz)
             .service(routes::docs::openapi_json)
@@ -115,6 +187,23 @@ pub fn run(listener: TcpListener, settings: Arc<Settings>, pool: Pool) -> std::i
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// HSTS only when the request came over TLS (directly or as the proxy says): over plain HTTP
+/// the header would be meaningless.
+async fn hsts(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let tls = req.connection_info().scheme() == "https";
+    let mut res = next.call(req).await?;
+    if tls {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    Ok(res)
 }
 
 async fn not_found() -> HttpResponse {

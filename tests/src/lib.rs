@@ -165,6 +165,9 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The JWT secret the test servers sign with, so tests can forge tokens of every kind.
+pub const TEST_JWT_SECRET: &str = "test-secret-for-forging-tokens-in-tests";
+
 /// A running `zhirong serve`, killed when dropped.
 pub struct Server {
     pub addr: SocketAddr,
@@ -176,6 +179,7 @@ impl Server {
     pub fn start(db_url: &str) -> Self {
         let mut child = zhirong(db_url)
             .env("ZHIRONG_MODE", "demo")
+            .env("ZHIRONG_JWT_SECRET", TEST_JWT_SECRET)
             .args(["serve", "--bind", "127.0.0.1:0"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -199,6 +203,13 @@ impl Server {
 
     pub fn get(&self, path: &str) -> HttpResponse {
         http_get(self.addr, path)
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            addr: self.addr,
+            token: None,
+        }
     }
 
     /// Sends SIGTERM and waits for the exit status.
@@ -251,11 +262,38 @@ impl HttpResponse {
 
 /// A plain HTTP/1.1 GET over loopback (`Connection: close`, body read to the end).
 pub fn http_get(addr: SocketAddr, path: &str) -> HttpResponse {
+    http_request(addr, "GET", path, &[], None)
+}
+
+/// Any request over loopback, with extra headers and an optional JSON body.
+pub fn http_request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> HttpResponse {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .expect("timeout");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept-Encoding: identity\r\n\r\n").expect("send");
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept-Encoding: identity\r\n"
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    if method != "GET" {
+        head.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).expect("send head");
+    // The server may answer (413, 400) and close before it has read a large body.
+    let _ = stream.write_all(body.as_bytes());
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read");
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -285,6 +323,175 @@ pub fn http_get(addr: SocketAddr, path: &str) -> HttpResponse {
         headers,
         body,
     }
+}
+
+/// A caller with (optionally) a bearer token.
+#[derive(Clone)]
+pub struct Client {
+    pub addr: SocketAddr,
+    pub token: Option<String>,
+}
+
+impl Client {
+    pub fn with_token(&self, token: &str) -> Client {
+        Client {
+            addr: self.addr,
+            token: Some(token.to_string()),
+        }
+    }
+
+    fn headers<'a>(
+        &'a self,
+        auth: &'a mut String,
+        extra: &[(&'a str, &'a str)],
+    ) -> Vec<(&'a str, &'a str)> {
+        let mut h: Vec<(&str, &str)> = extra.to_vec();
+        if let Some(t) = &self.token {
+            *auth = format!("Bearer {t}");
+            h.push(("Authorization", auth.as_str()));
+        }
+        h
+    }
+
+    pub fn get(&self, path: &str) -> HttpResponse {
+        let mut auth = String::new();
+        let h = self.headers(&mut auth, &[]);
+        http_request(self.addr, "GET", path, &h, None)
+    }
+
+    pub fn post(&self, path: &str, body: &serde_json::Value) -> HttpResponse {
+        self.post_with(path, body, &[])
+    }
+
+    pub fn post_with(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        extra: &[(&str, &str)],
+    ) -> HttpResponse {
+        let mut auth = String::new();
+        let h = self.headers(&mut auth, extra);
+        http_request(self.addr, "POST", path, &h, Some(&body.to_string()))
+    }
+
+    /// Logs in and returns a client carrying the access token, and the whole token response.
+    pub fn login(&self, username: &str, password: &str) -> (Client, serde_json::Value) {
+        let res = self.post(
+            "/api/auth/login",
+            &serde_json::json!({"username": username, "password": password}),
+        );
+        assert_eq!(res.status, 200, "login {username}: {}", res.body);
+        let json = res.json();
+        let token = json["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string();
+        (self.with_token(&token), json)
+    }
+}
+
+/// The demo logins and their password.
+pub const DEMO_PASSWORD: &str = "zhirong-demo";
+pub const DEMO_USERS: [(&str, &str); 6] = [
+    ("demo-enterprise", "enterprise_user"),
+    ("demo-officer", "bank_officer"),
+    ("demo-manager", "bank_manager"),
+    ("demo-gov-officer", "gov_officer"),
+    ("demo-gov-manager", "gov_manager"),
+    ("demo-admin", "admin"),
+];
+
+/// Loads the demo data set into `db` through the binary.
+pub fn load_demo(db: &TestDb) {
+    let out = run(zhirong(&db.url).args(["demo"]));
+    assert!(out.status.success(), "demo: {}", stderr(&out));
+}
+
+/// The server in this process, on a clock the test moves by hand.
+pub struct InProcessServer {
+    pub addr: SocketAddr,
+    pub clock: std::sync::Arc<zhirong_api::clock::ManualClock>,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl InProcessServer {
+    pub fn start(db: &TestDb, start: chrono::NaiveDateTime) -> Self {
+        use std::sync::Arc;
+        let mut settings = zhirong_api::config::Settings::from_sources(
+            None,
+            &[
+                ("DATABASE_URL".to_string(), db.url.clone()),
+                (
+                    "ZHIRONG_JWT_SECRET".to_string(),
+                    TEST_JWT_SECRET.to_string(),
+                ),
+            ]
+            .into_iter()
+            .collect(),
+        )
+        .expect("settings");
+        settings.workers = 1;
+        let pool = zhirong_api::db::open_pool(&settings.database_url, 4).expect("pool");
+        zhirong_api::db::migrate::run_pending(&mut pool.get().expect("conn")).expect("migrate");
+        let clock = Arc::new(zhirong_api::clock::ManualClock::new(start));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let server_clock: Arc<dyn zhirong_api::clock::Clock> = clock.clone();
+        let settings = Arc::new(settings);
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server =
+                    zhirong_api::startup::run_with_clock(listener, settings, pool, server_clock)
+                        .expect("server");
+                tx.send(server.handle()).expect("send handle");
+                let _ = server.await;
+            });
+        });
+        let handle = rx.recv().expect("server handle");
+        Self {
+            addr,
+            clock,
+            handle,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            addr: self.addr,
+            token: None,
+        }
+    }
+}
+
+impl Drop for InProcessServer {
+    fn drop(&mut self) {
+        let _ = actix_web::rt::System::new().block_on(self.handle.stop(false));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// base64url without padding, for forging tokens by hand.
+pub fn b64url(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let chars = [(n >> 18) & 63, (n >> 12) & 63, (n >> 6) & 63, n & 63];
+        for c in chars.iter().take(chunk.len() + 1) {
+            out.push(A[*c as usize] as char);
+        }
+    }
+    out
 }
 
 fn dechunk(mut s: &str) -> String {

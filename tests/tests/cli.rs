@@ -1,6 +1,8 @@
 //! The command line: help everywhere, exit status 2 with one line on bad arguments or input,
 //! users created with audit, and the audit chain checked.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use diesel::connection::SimpleConnection;
 use zhirong_tests::{
     Backend, TestDb, on_both_backends, run, run_with_stdin, stderr, stdout, zhirong,

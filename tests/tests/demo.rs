@@ -1,5 +1,7 @@
 //! `zhirong demo`: the figures of DOMAIN.md, checked in the database, on both backends.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use zhirong_api::auth::password;

@@ -1,5 +1,7 @@
 //! The schema: both dialects apply, revert and re-apply cleanly, and the tables are the same.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use zhirong_api::db::{DbConnection, migrate};
@@ -30,7 +32,7 @@ fn tables(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|r| r.name).collect()
 }
 
-const TABLES: [&str; 18] = [
+const TABLES: [&str; 22] = [
     "alerts",
     "annual_fee_schedule",
     "applications",
@@ -38,13 +40,17 @@ const TABLES: [&str; 18] = [
     "claims",
     "disposals",
     "fund_pools",
+    "idempotency_keys",
     "loans",
+    "login_throttle",
     "organisations",
     "patents",
     "pledges",
     "pool_banks",
     "pool_coverage",
     "pool_rules",
+    "proposals",
+    "refresh_tokens",
     "repayments",
     "risk_events",
     "users",

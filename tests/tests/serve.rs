@@ -1,6 +1,8 @@
 //! `zhirong serve`: probes, documentation, JSON errors, fail-fast start-up, readiness that
 //! follows the database, graceful shutdown.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::{Duration, Instant};
 
 use zhirong_tests::{Backend, Server, TestDb, on_both_backends, run, stderr, zhirong};

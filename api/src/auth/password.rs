@@ -11,6 +11,8 @@ pub const MIN_LENGTH: usize = 12;
 pub enum PasswordError {
     #[error("the password must have at least {MIN_LENGTH} characters")]
     TooShort,
+    #[error("the password is too common; choose another")]
+    TooCommon,
     #[error("the password could not be hashed: {0}")]
     Hash(String),
 }
@@ -24,15 +26,37 @@ fn hasher() -> Result<Argon2<'static>, PasswordError> {
 /// Checks the password policy, then hashes. The result is a PHC string (algorithm, parameters,
 /// salt and hash).
 pub fn hash(password: &str) -> Result<String, PasswordError> {
+    check_policy(password)?;
+    hash_unchecked(password)
+}
+
+/// Common passwords of the policy's length, refused whatever their case (a short list of the
+/// usual keyboard walks, digit runs and their Chinese favourites).
+const COMMON: &str = include_str!("common_passwords.txt");
+
+pub fn check_policy(password: &str) -> Result<(), PasswordError> {
     if password.chars().count() < MIN_LENGTH {
         return Err(PasswordError::TooShort);
     }
+    let lower = password.to_lowercase();
+    if COMMON.lines().any(|c| c.trim() == lower) {
+        return Err(PasswordError::TooCommon);
+    }
+    Ok(())
+}
+
+/// Hashes without the policy check: for the demo password, which is public anyway.
+pub fn hash_unchecked(password: &str) -> Result<String, PasswordError> {
     let salt = SaltString::generate(&mut OsRng);
     hasher()?
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| PasswordError::Hash(e.to_string()))
 }
+
+/// A valid argon2id hash of a random string, verified against when a username is unknown so
+/// that a failed login takes the same time whether or not the user exists.
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$RdescudvJCsgt3ub+b+dWRWJTmaaJObG0f9mQ+qFVJI";
 
 /// True when `password` matches the stored PHC string.
 pub fn verify(password: &str, phc: &str) -> bool {
@@ -61,7 +85,15 @@ mod tests {
     }
 
     #[test]
-    fn short_passwords_are_refused() {
+    fn short_and_common_passwords_are_refused() {
         assert_eq!(hash("short-pass1"), Err(PasswordError::TooShort));
+        assert_eq!(hash("Password1234"), Err(PasswordError::TooCommon));
+        assert_eq!(hash("qwerty123456"), Err(PasswordError::TooCommon));
+    }
+
+    /// A hash to verify against when the user does not exist, so the answer takes as long.
+    #[test]
+    fn the_dummy_hash_parses() {
+        assert!(!verify("anything at all", DUMMY_HASH));
     }
 }

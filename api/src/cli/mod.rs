@@ -209,7 +209,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 org_id: org,
                 password: &password,
             };
-            match users::add_user(&mut conn, &req, &audit::Actor::cli("user add"), "cli") {
+            match users::add_user(
+                &mut conn,
+                &req,
+                &audit::Actor::cli("user add"),
+                "cli",
+                chrono::Utc::now().naive_utc(),
+            ) {
                 Ok(id) => {
                     println!("created user {username} (id {id}, role {role}, organisation {org})");
                     Ok(())

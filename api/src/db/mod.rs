@@ -140,6 +140,33 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
+/// Runs `f` in a transaction that takes the write lock up front: `BEGIN IMMEDIATE` in SQLite (a
+/// deferred transaction that reads and then writes can fail when another writer got in between),
+/// an ordinary transaction in PostgreSQL. Everything `f` writes commits together or not at all.
+/// `f` must not open a transaction of its own.
+pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(_) => {
+            conn.batch_execute("BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(value) => {
+                    conn.batch_execute("COMMIT")?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    let _ = conn.batch_execute("ROLLBACK");
+                    Err(e)
+                }
+            }
+        }
+        DbConnection::Postgresql(_) => conn.transaction(f),
+    }
+}
+
 pub type Pool = r2d2::Pool<ConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 

@@ -29,6 +29,58 @@ diesel::table! {
 }
 
 diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        issued_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_throttle (throttle_key) {
+        throttle_key -> Text,
+        failures -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    proposals (id) {
+        id -> BigInt,
+        org_id -> BigInt,
+        kind -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        payload_json -> Text,
+        payload_digest -> Text,
+        proposed_by -> BigInt,
+        required_role -> Text,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decision_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> BigInt,
+        idem_key -> Text,
+        request_digest -> Text,
+        status_code -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     patents (id) {
         id -> BigInt,
         owner_org_id -> BigInt,
@@ -317,4 +369,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     risk_events,
     alerts,
     audit_log,
+    refresh_tokens,
+    login_throttle,
+    proposals,
+    idempotency_keys,
 );

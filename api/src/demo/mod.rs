@@ -82,8 +82,12 @@ pub struct DemoSummary {
 }
 
 /// Tables in an order that respects foreign keys when deleting.
-const DELETE_ORDER: [&str; 17] = [
+const DELETE_ORDER: [&str; 21] = [
     "audit_log",
+    "idempotency_keys",
+    "proposals",
+    "refresh_tokens",
+    "login_throttle",
     "alerts",
     "risk_events",
     "claims",
@@ -128,7 +132,7 @@ pub fn load(
     reset: bool,
 ) -> Result<DemoSummary, DemoError> {
     // Hash first: it is slow and needs no transaction.
-    let hash = password::hash(demo_password)?;
+    let hash = password::hash_unchecked(demo_password)?;
     let data = generate(as_of);
     let write = |conn: &mut DbConnection| -> Result<DemoSummary, DemoError> {
         if reset {
@@ -145,25 +149,7 @@ pub fn load(
         }
         insert_all(conn, &data, &hash)
     };
-    match conn {
-        DbConnection::Sqlite(_) => {
-            // BEGIN IMMEDIATE: take the write lock up front so a concurrent writer cannot
-            // interleave with the emptiness check.
-            conn.batch_execute("BEGIN IMMEDIATE")
-                .map_err(DbError::Query)?;
-            match write(conn) {
-                Ok(summary) => {
-                    conn.batch_execute("COMMIT").map_err(DbError::Query)?;
-                    Ok(summary)
-                }
-                Err(e) => {
-                    let _ = conn.batch_execute("ROLLBACK");
-                    Err(e)
-                }
-            }
-        }
-        DbConnection::Postgresql(_) => conn.transaction(write),
-    }
+    crate::db::write_tx(conn, write)
 }
 
 fn insert_all(

@@ -10,11 +10,63 @@ use utoipa::OpenApi;
         title = "Zhirong (智融) API",
         description = "IP-pledge financing risk platform: enterprise, bank and government views over one engine."
     ),
-    paths(super::health::healthz, super::health::readyz),
+    paths(
+        super::health::healthz,
+        super::health::readyz,
+        super::auth::login,
+        super::auth::refresh,
+        super::auth::logout,
+        super::auth::me,
+        super::organisation::enterprise,
+        super::organisation::bank,
+        super::organisation::gov,
+        super::proposals::bank::list,
+        super::proposals::bank::get,
+        super::proposals::bank::approve,
+        super::proposals::bank::send_back,
+        super::proposals::gov::list,
+        super::proposals::gov::get,
+        super::proposals::gov::approve,
+        super::proposals::gov::send_back,
+        super::admin::list_organisations,
+        super::admin::create_organisation,
+        super::admin::list_users,
+        super::admin::create_user,
+        super::admin::disable_user,
+        super::admin::enable_user,
+        super::admin::reset_password,
+    ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
-    tags((name = "operations", description = "Probes and documentation"))
+    modifiers(&BearerAuth),
+    tags(
+        (name = "operations", description = "Probes and documentation"),
+        (name = "auth", description = "Login, token refresh, logout"),
+        (name = "enterprise", description = "企知宝: the enterprise view"),
+        (name = "bank", description = "银知宝: the bank view"),
+        (name = "gov", description = "政知宝: the government view"),
+        (name = "admin", description = "The platform operator"),
+    )
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer-token scheme the protected paths refer to.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
 
 #[get("/api/openapi.json")]
 pub async fn openapi_json() -> HttpResponse {

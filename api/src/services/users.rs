@@ -1,6 +1,5 @@
 //! Creating users (the operator's bootstrap through `zhirong user add`; admin endpoints later).
 
-use chrono::Utc;
 use diesel::prelude::*;
 
 use crate::auth::{Role, password};
@@ -62,6 +61,7 @@ pub fn add_user(
     req: &NewUserRequest<'_>,
     actor: &Actor,
     request_id: &str,
+    now: chrono::NaiveDateTime,
 ) -> Result<i64, UserError> {
     let username = req.username.trim();
     if !valid_username(username) {
@@ -69,9 +69,12 @@ pub fn add_user(
     }
     let role = Role::parse(req.role).ok_or_else(|| UserError::BadRole(req.role.to_string()))?;
     let password_hash = password::hash(req.password)?;
-    conn.transaction(|conn| {
-        let kind: Option<String> =
-            organisations::table.find(req.org_id).select(organisations::kind).first(conn).optional()?;
+    crate::db::write_tx(conn, |conn| {
+        let kind: Option<String> = organisations::table
+            .find(req.org_id)
+            .select(organisations::kind)
+            .first(conn)
+            .optional()?;
         let kind = kind.ok_or(UserError::NoSuchOrganisation(req.org_id))?;
         if !role.org_kinds().contains(&kind.as_str()) {
             return Err(UserError::WrongOrganisationKind {
@@ -81,11 +84,13 @@ pub fn add_user(
                 actual: kind,
             });
         }
-        let taken: i64 = users::table.filter(users::username.eq(username)).count().get_result(conn)?;
+        let taken: i64 = users::table
+            .filter(users::username.eq(username))
+            .count()
+            .get_result(conn)?;
         if taken > 0 {
             return Err(UserError::UsernameTaken(username.to_string()));
         }
-        let now = Utc::now().naive_utc();
         let id: i64 = diesel::insert_into(users::table)
             .values(NewUser {
                 username: username.to_string(),
@@ -101,7 +106,14 @@ pub fn add_user(
         audit::append(
             conn,
             actor,
-            &Entry { action: "user.create", object_type: "user", object_id: id.to_string(), before: None, after: Some(&after), request_id },
+            &Entry {
+                action: "user.create",
+                object_type: "user",
+                object_id: id.to_string(),
+                before: None,
+                after: Some(&after),
+                request_id,
+            },
             now,
         )?;
         Ok(id)

@@ -1,0 +1,123 @@
+//! `/api/auth`: login, refresh, logout, me.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+
+use super::{client_ip, db_call};
+use crate::auth::Principal;
+use crate::error::{ApiError, ErrorBody};
+use crate::services::{admin, auth as service};
+use crate::startup::{AppState, RequestId};
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// Exchange a username and password for an access token (15 min) and a refresh token.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = service::Tokens), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[post("/api/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let ip = client_ip(&req);
+    let now = state.clock.now();
+    let st = state.clone();
+    let tokens = db_call(&state, move |conn| {
+        service::login(
+            conn,
+            &st.jwt,
+            &body.username,
+            &body.password,
+            &ip,
+            now,
+            &rid.0,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(tokens))
+}
+
+/// Exchange a refresh token for new tokens; the presented one is used up.
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = service::Tokens), (status = 401, body = ErrorBody)))]
+#[post("/api/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    rid: RequestId,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let st = state.clone();
+    let tokens = db_call(&state, move |conn| {
+        service::refresh(conn, &st.jwt, &body.refresh_token, now, &rid.0)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(tokens))
+}
+
+/// End the session: its access and refresh tokens stop working at once.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+#[post("/api/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    principal: Principal,
+    rid: RequestId,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    db_call(&state, move |conn| {
+        service::logout(conn, &principal, now, &rid.0)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Me {
+    pub user_id: i64,
+    pub username: String,
+    pub role: String,
+    pub organisation: admin::OrganisationView,
+}
+
+/// Who the token belongs to.
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+#[get("/api/auth/me")]
+pub async fn me(
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let org_id = principal.org_id;
+    let organisation = db_call(&state, move |conn| admin::organisation(conn, org_id)).await?;
+    Ok(HttpResponse::Ok().json(Me {
+        user_id: principal.user_id,
+        username: principal.username,
+        role: principal.role.as_str().to_string(),
+        organisation,
+    }))
+}

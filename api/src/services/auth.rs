@@ -1,0 +1,280 @@
+//! Login, refresh-token rotation and logout.
+//!
+//! A login starts a session (a refresh-token family). Each refresh uses up its token and hands
+//! out the next one in the family; presenting a used token again means it was stolen or
+//! replayed, so the whole family is revoked and its access tokens stop working. Logout revokes
+//! the caller's family. All of this runs inside `web::block` (argon2 is slow on purpose).
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::auth::{Principal, jwt, password, throttle};
+use crate::db::audit::{self, Actor, Entry};
+use crate::db::models::User;
+use crate::db::schema::{refresh_tokens, users};
+use crate::db::{DbConnection, write_tx};
+use crate::error::ApiError;
+
+pub const REFRESH_TTL: Duration = Duration::hours(12);
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    pub token_type: &'static str,
+    pub role: String,
+    pub org_id: i64,
+    pub user_id: i64,
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::Unauthorized {
+        code: "INVALID_CREDENTIALS",
+        message: "username or password is wrong".into(),
+    }
+}
+
+fn invalid_refresh() -> ApiError {
+    ApiError::Unauthorized {
+        code: "INVALID_REFRESH_TOKEN",
+        message: "the refresh token is not valid".into(),
+    }
+}
+
+fn random_token() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 32];
+    OsRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(|e| ApiError::Internal(format!("random source: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn user_actor(u: &User) -> Actor {
+    Actor {
+        user_id: Some(u.id),
+        username: u.username.clone(),
+        role: u.role.clone(),
+        org_id: Some(u.org_id),
+    }
+}
+
+/// Starts a session in `family` (new at login) and returns both tokens.
+fn issue_pair(
+    conn: &mut DbConnection,
+    keys: &jwt::JwtKeys,
+    user: &User,
+    family: &str,
+    now: NaiveDateTime,
+) -> Result<Tokens, ApiError> {
+    let refresh = random_token()?;
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::user_id.eq(user.id),
+            refresh_tokens::family.eq(family),
+            refresh_tokens::token_hash.eq(token_hash(&refresh)),
+            refresh_tokens::issued_at.eq(now),
+            refresh_tokens::expires_at.eq(now + REFRESH_TTL),
+        ))
+        .execute(conn)?;
+    let (access, _) = jwt::issue(keys, user.id, &user.role, user.org_id, family, now)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Tokens {
+        access_token: access,
+        refresh_token: refresh,
+        expires_in: jwt::ACCESS_TTL.num_seconds(),
+        token_type: "Bearer",
+        role: user.role.clone(),
+        org_id: user.org_id,
+        user_id: user.id,
+    })
+}
+
+pub fn login(
+    conn: &mut DbConnection,
+    keys: &jwt::JwtKeys,
+    username: &str,
+    secret: &str,
+    client_ip: &str,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<Tokens, ApiError> {
+    let username = username.trim().to_lowercase();
+    let keys_throttled = [
+        throttle::account_key(&username),
+        throttle::address_key(client_ip),
+    ];
+    if let Some(until) = throttle::locked_until(conn, &keys_throttled, now)? {
+        tracing::warn!(client_ip, "login refused: throttled");
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: (until - now).num_seconds().max(1),
+        });
+    }
+    let user: Option<User> = users::table
+        .filter(users::username.eq(&username))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?;
+    // Verify against a dummy hash when the user is unknown: the same work, the same answer.
+    let phc = user
+        .as_ref()
+        .map(|u| u.password_hash.as_str())
+        .unwrap_or(password::DUMMY_HASH);
+    let matches = password::verify(secret, phc);
+    let user = match user {
+        Some(u) if matches && !u.disabled => u,
+        _ => {
+            write_tx(conn, |conn| -> Result<(), ApiError> {
+                throttle::record_failure(conn, &keys_throttled[0], &throttle::ACCOUNT, now)?;
+                throttle::record_failure(conn, &keys_throttled[1], &throttle::ADDRESS, now)?;
+                Ok(())
+            })?;
+            tracing::warn!(client_ip, "login failed");
+            return Err(invalid_credentials());
+        }
+    };
+    write_tx(conn, |conn| {
+        throttle::clear(conn, &keys_throttled[0])?;
+        let family = uuid::Uuid::new_v4().to_string();
+        let tokens = issue_pair(conn, keys, &user, &family, now)?;
+        audit::append(
+            conn,
+            &user_actor(&user),
+            &Entry {
+                action: "auth.login",
+                object_type: "session",
+                object_id: family,
+                before: None,
+                after: None,
+                request_id,
+            },
+            now,
+        )?;
+        Ok(tokens)
+    })
+}
+
+pub fn refresh(
+    conn: &mut DbConnection,
+    keys: &jwt::JwtKeys,
+    presented: &str,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<Tokens, ApiError> {
+    let hash = token_hash(presented.trim());
+    let outcome = write_tx(conn, |conn| -> Result<Result<Tokens, ApiError>, ApiError> {
+        let row: Option<(
+            i64,
+            i64,
+            String,
+            NaiveDateTime,
+            Option<NaiveDateTime>,
+            Option<NaiveDateTime>,
+        )> = refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(&hash))
+            .select((
+                refresh_tokens::id,
+                refresh_tokens::user_id,
+                refresh_tokens::family,
+                refresh_tokens::expires_at,
+                refresh_tokens::used_at,
+                refresh_tokens::revoked_at,
+            ))
+            .first(conn)
+            .optional()?;
+        let Some((id, user_id, family, expires_at, used_at, revoked_at)) = row else {
+            return Ok(Err(invalid_refresh()));
+        };
+        let user: User = users::table
+            .find(user_id)
+            .select(User::as_select())
+            .first(conn)?;
+        if revoked_at.is_some() || expires_at <= now || user.disabled {
+            return Ok(Err(invalid_refresh()));
+        }
+        if used_at.is_some() {
+            // Reuse of a rotated token: somebody else has a copy. End the whole session.
+            diesel::update(
+                refresh_tokens::table
+                    .filter(refresh_tokens::family.eq(&family))
+                    .filter(refresh_tokens::revoked_at.is_null()),
+            )
+            .set(refresh_tokens::revoked_at.eq(now))
+            .execute(conn)?;
+            audit::append(
+                conn,
+                &user_actor(&user),
+                &Entry {
+                    action: "auth.refresh_reuse",
+                    object_type: "session",
+                    object_id: family,
+                    before: None,
+                    after: None,
+                    request_id,
+                },
+                now,
+            )?;
+            tracing::warn!(user_id, "refresh token reused: session revoked");
+            return Ok(Err(invalid_refresh()));
+        }
+        diesel::update(refresh_tokens::table.find(id))
+            .set(refresh_tokens::used_at.eq(now))
+            .execute(conn)?;
+        let tokens = issue_pair(conn, keys, &user, &family, now)?;
+        audit::append(
+            conn,
+            &user_actor(&user),
+            &Entry {
+                action: "auth.refresh",
+                object_type: "session",
+                object_id: family,
+                before: None,
+                after: None,
+                request_id,
+            },
+            now,
+        )?;
+        Ok(Ok(tokens))
+    })?;
+    outcome
+}
+
+pub fn logout(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    write_tx(conn, |conn| {
+        diesel::update(
+            refresh_tokens::table
+                .filter(refresh_tokens::family.eq(&principal.session))
+                .filter(refresh_tokens::user_id.eq(principal.user_id))
+                .filter(refresh_tokens::revoked_at.is_null()),
+        )
+        .set(refresh_tokens::revoked_at.eq(now))
+        .execute(conn)?;
+        audit::append(
+            conn,
+            &principal.actor(),
+            &Entry {
+                action: "auth.logout",
+                object_type: "session",
+                object_id: principal.session.clone(),
+                before: None,
+                after: None,
+                request_id,
+            },
+            now,
+        )?;
+        Ok(())
+    })
+}

@@ -1,0 +1,4 @@
+DROP TABLE idempotency_keys;
+DROP TABLE proposals;
+DROP TABLE login_throttle;
+DROP TABLE refresh_tokens;
