@@ -1,5 +1,8 @@
 //! The per-patent waterfall, pledge packages, and the file entry points.
 
+// A failed unwrap in a test is a failed test: the workspace ban on unwrap is for library code.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{as_of, base_patent, d, frame_to_valuations};

@@ -1,5 +1,8 @@
 //! Parameter defaults, partial TOML overrides and the digest.
 
+// A failed unwrap in a test is a failed test: the workspace ban on unwrap is for library code.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use zhirong_engine::valuation::ValuationParams;
 
 #[test]
@@ -61,8 +64,10 @@ fn a_partial_toml_overrides_only_what_it_names() {
         design = 0.04
     "#;
     let p = ValuationParams::from_toml_str(text, "bank.toml").unwrap();
-    let mut expected = ValuationParams::default();
-    expected.min_remaining_years = 4.0;
+    let mut expected = ValuationParams {
+        min_remaining_years: 4.0,
+        ..ValuationParams::default()
+    };
     expected.royalty_rates.g = 0.05;
     expected.discount.type_premium.design = 0.04;
     assert_eq!(p, expected);

@@ -3,6 +3,9 @@
 //! fen exactly, flags exactly, for 400 random patents read from CSV; and the Polars batch path
 //! against the scalar reference, bit for bit, on many synthetic rows.
 
+// A failed unwrap in a test is a failed test: the workspace ban on unwrap is for library code.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::Path;

@@ -2,6 +2,9 @@
 //! from the document (the comments show how) and were cross-checked with an independent
 //! implementation; every case also asserts that the Polars batch path equals the scalar one.
 
+// A failed unwrap in a test is a failed test: the workspace ban on unwrap is for library code.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{as_of, base_patent, close, d, value_both};

@@ -264,6 +264,9 @@ pub(crate) fn discount_factors(rate: f64, years: u32) -> Vec<f64> {
     (1..=years).map(|t| (1.0 + rate).powi(t as i32)).collect()
 }
 
+/// (degree, indicator, value, median, score, weight, degree weight) of one indicator.
+type IndicatorRow = (&'static str, &'static str, f64, Option<f64>, f64, f64, f64);
+
 /// Values one patent and explains every step. The patent must have passed input validation.
 pub fn explain_patent(p: &PatentInput, as_of: NaiveDate, params: &ValuationParams) -> Explanation {
     // Term and remaining life.
@@ -284,7 +287,7 @@ pub fn explain_patent(p: &PatentInput, as_of: NaiveDate, params: &ValuationParam
     let transactions = (p.transfers + p.licenses) as f64;
     let has_revenue = p.revenue_fen.is_some_and(|r| r > 0);
     let revenue_indicator = if has_revenue { 1.0 } else { 0.0 };
-    let rows: [(&'static str, &'static str, f64, Option<f64>, f64, f64, f64); 10] = [
+    let rows: [IndicatorRow; 10] = [
         (
             "legal",
             "remaining_life",
