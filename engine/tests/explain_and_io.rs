@@ -145,6 +145,21 @@ fn csv_and_parquet_give_the_same_results_in_input_order() {
     let csv_text = std::fs::read_to_string(&csv_out).unwrap();
     assert!(csv_text.starts_with(&output::ALL.join(",")));
     let parquet_rows = frame_to_valuations(&from_parquet);
+    // Floats are written in full (round-trip) precision.
+    let from_csv = read_table(&csv_out).unwrap();
+    for name in [
+        "remaining_years",
+        "lvd",
+        "pvd",
+        "royalty_rate",
+        "economic_life",
+    ] {
+        let text = from_csv.column(name).unwrap().str().unwrap().clone();
+        let exact = from_parquet.column(name).unwrap().f64().unwrap().clone();
+        for (t, x) in text.iter().zip(exact.iter()) {
+            assert_eq!(t.unwrap().parse::<f64>().unwrap(), x.unwrap(), "{name}");
+        }
+    }
     let first = csv_text.lines().nth(1).unwrap();
     assert!(first.starts_with(&format!("{},", parquet_rows[0].patent_id)));
     assert!(first.ends_with(",zr-val-1"));

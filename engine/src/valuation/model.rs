@@ -220,7 +220,8 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         .otherwise(lit(0i64))
         .cast(DataType::Float64)
         / per_row(DAYS_PER_YEAR);
-    let life = min1(remaining.clone() / term.clone().cast(DataType::Float64));
+    // Read back from the first step's columns rather than recomputing the date arithmetic.
+    let life = min1(col(o::REMAINING_YEARS) / col(o::TERM_YEARS).cast(DataType::Float64));
 
     // Indicators → degree parts (weight × score), in the scalar model's order.
     let m = &params.medians;
