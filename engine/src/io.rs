@@ -244,3 +244,18 @@ pub fn explain_in_frame(
         }),
     }
 }
+
+/// Converts a USPTO weekly grant XML file into a valuation input file (CSV or Parquet, by
+/// `output`'s extension; the extra `source_flags` column says what the grant text could not
+/// tell). Returns what was read, including the skipped documents.
+pub fn uspto_to_input(
+    xml: &Path,
+    output: &Path,
+    skip_invalid: bool,
+) -> Result<crate::uspto::UsptoBatch> {
+    FileFormat::from_path(output)?;
+    let batch = crate::uspto::read_grants(xml, skip_invalid)?;
+    let mut frame = crate::uspto::grants_to_frame(&batch.grants)?;
+    write_table(&mut frame, output)?;
+    Ok(batch)
+}

@@ -388,3 +388,30 @@ fn a_grant_without_an_application_date_is_an_error() {
         "a.xml: document 1 (US07000001): application date missing or not YYYYMMDD: \"2004-01-01\""
     );
 }
+
+#[test]
+fn a_weekly_file_converts_to_an_input_file_the_valuation_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("grants.csv");
+    let batch =
+        zhirong_engine::io::uspto_to_input(&fixture("us-grants-v43.xml"), &input, false).unwrap();
+    assert_eq!(batch.grants.len(), 2);
+    let text = std::fs::read_to_string(&input).unwrap();
+    let first = text.lines().nth(1).unwrap();
+    assert!(
+        first.starts_with(
+            "US08420588,invention,2010-09-01,2013-04-16,valid,C11D 3/20,12,0,6,1,4,0,0,0,0,,,,"
+        ),
+        "{first}"
+    );
+    let summary = zhirong_engine::io::value_file(
+        &input,
+        &dir.path().join("values.csv"),
+        d(2024, 1, 1),
+        &ValuationParams::default(),
+        InvalidRows::Reject,
+    )
+    .unwrap();
+    assert_eq!(summary.rows, 2);
+    assert_eq!(summary.appraised_fen, 0);
+}
