@@ -1,0 +1,567 @@
+//! The input schema check of VALUATION.md ("Bad input").
+//!
+//! A raw frame (CSV read as text, or Parquet with its own types) becomes a typed frame with the
+//! documented dtypes, or a list of problems each naming the 1-based data row, the column and what
+//! is wrong. Strict mode rejects the batch on any problem; the lenient mode keeps the valid rows
+//! and returns the others with their reasons.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::model::InvalidRows;
+use super::{LegalStatus, PatentInput, PatentType};
+use crate::error::{BadInput, EngineError, InputProblem, Result};
+use crate::schema::input as col;
+
+/// A row left out in the lenient mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedRow {
+    /// 1-based data row in the input file
+    pub row: usize,
+    pub patent_id: Option<String>,
+    /// "column: problem", in column order
+    pub reasons: Vec<String>,
+}
+
+/// A checked batch: the typed frame of the valid rows (documented dtypes, columns in documented
+/// order) and, in the lenient mode, the rows left out.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    pub frame: DataFrame,
+    pub rejected: Vec<RejectedRow>,
+}
+
+const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+pub(crate) fn date_to_days(d: NaiveDate) -> i32 {
+    // Dates inside chrono's range are within ±262,000 years: the day count fits in i32.
+    (d - EPOCH).num_days() as i32
+}
+
+pub(crate) fn days_to_date(days: i32) -> Option<NaiveDate> {
+    EPOCH.checked_add_signed(chrono::TimeDelta::days(i64::from(days)))
+}
+
+/// Collects the problems of one batch, per row so they come out row by row in column order.
+struct Checker<'a> {
+    raw: &'a DataFrame,
+    header: Vec<InputProblem>,
+    rows: Vec<Vec<(&'static str, String)>>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(raw: &'a DataFrame) -> Self {
+        Self {
+            raw,
+            header: Vec::new(),
+            rows: vec![Vec::new(); raw.height()],
+        }
+    }
+
+    fn row_problem(&mut self, i: usize, column: &'static str, problem: String) {
+        self.rows[i].push((column, problem));
+    }
+
+    fn header_problem(&mut self, column: &'static str, problem: String) {
+        self.header.push(InputProblem {
+            row: None,
+            column: column.to_owned(),
+            problem,
+        });
+    }
+
+    /// The raw column, or `None` when absent (a problem if `required`).
+    fn column(&mut self, name: &'static str, required: bool) -> Option<&'a Column> {
+        let raw: &'a DataFrame = self.raw;
+        match raw.column(name) {
+            Ok(c) => Some(c),
+            Err(_) => {
+                if required {
+                    self.header_problem(name, "required column missing".to_owned());
+                }
+                None
+            }
+        }
+    }
+
+    fn missing(&mut self, i: usize, name: &'static str, required: bool) {
+        if required {
+            self.row_problem(i, name, "missing value".to_owned());
+        }
+    }
+
+    fn strings(&mut self, name: &'static str, required: bool) -> Vec<Option<String>> {
+        let n = self.raw.height();
+        let Some(c) = self.column(name, required) else {
+            return vec![None; n];
+        };
+        let cast = match c.cast(&DataType::String) {
+            Ok(c) => c,
+            Err(e) => {
+                self.header_problem(name, format!("cannot be read as text: {e}"));
+                return vec![None; n];
+            }
+        };
+        let Ok(ca) = cast.str() else {
+            return vec![None; n];
+        };
+        let values: Vec<Option<String>> = ca
+            .iter()
+            .map(|v| {
+                v.map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+            })
+            .collect();
+        for (i, v) in values.iter().enumerate() {
+            if v.is_none() {
+                self.missing(i, name, required);
+            }
+        }
+        values
+    }
+
+    fn dates(&mut self, name: &'static str, required: bool) -> Vec<Option<NaiveDate>> {
+        let n = self.raw.height();
+        let Some(c) = self.column(name, required) else {
+            return vec![None; n];
+        };
+        let mut out = vec![None; n];
+        match c.dtype() {
+            DataType::String => {
+                if let Ok(ca) = c.str() {
+                    for (i, v) in ca.iter().enumerate() {
+                        match v.map(str::trim).filter(|s| !s.is_empty()) {
+                            None => self.missing(i, name, required),
+                            Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                                Ok(d) => out[i] = Some(d),
+                                Err(_) => self.row_problem(
+                                    i,
+                                    name,
+                                    format!("unparseable date '{s}' (expected YYYY-MM-DD)"),
+                                ),
+                            },
+                        }
+                    }
+                }
+            }
+            DataType::Date | DataType::Datetime(_, _) => {
+                let days = c
+                    .cast(&DataType::Date)
+                    .and_then(|c| c.cast(&DataType::Int32));
+                match days {
+                    Ok(days) => {
+                        if let Ok(ca) = days.i32() {
+                            for (i, v) in ca.iter().enumerate() {
+                                match v.and_then(days_to_date) {
+                                    Some(d) => out[i] = Some(d),
+                                    None => self.missing(i, name, required),
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => self.header_problem(name, format!("cannot be read as dates: {e}")),
+                }
+            }
+            DataType::Null => {
+                for i in 0..n {
+                    self.missing(i, name, required);
+                }
+            }
+            other => self.header_problem(name, format!("has type {other}, expected a date")),
+        }
+        out
+    }
+
+    fn ints(&mut self, name: &'static str, required: bool) -> Vec<Option<i64>> {
+        let n = self.raw.height();
+        let Some(c) = self.column(name, required) else {
+            return vec![None; n];
+        };
+        let mut out = vec![None; n];
+        let dtype = c.dtype().clone();
+        if dtype == DataType::String {
+            if let Ok(ca) = c.str() {
+                for (i, v) in ca.iter().enumerate() {
+                    match v.map(str::trim).filter(|s| !s.is_empty()) {
+                        None => self.missing(i, name, required),
+                        Some(s) => match s.parse::<i64>() {
+                            Ok(x) => out[i] = Some(x),
+                            Err(_) => {
+                                self.row_problem(i, name, format!("not a whole number: '{s}'"))
+                            }
+                        },
+                    }
+                }
+            }
+        } else if dtype.is_integer() || dtype.is_float() || dtype == DataType::Null {
+            // Floats are accepted when they hold whole numbers (some tools write counts as
+            // doubles); anything else is named.
+            match c.cast(&DataType::Float64) {
+                Ok(f) => {
+                    if let Ok(ca) = f.f64() {
+                        let exact = c.cast(&DataType::Int64).ok();
+                        let exact = exact.as_ref().and_then(|e| e.i64().ok());
+                        for (i, v) in ca.iter().enumerate() {
+                            match v {
+                                None => self.missing(i, name, required),
+                                Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => {
+                                    out[i] = exact.and_then(|e| e.get(i)).or(Some(x as i64));
+                                }
+                                Some(x) => {
+                                    self.row_problem(i, name, format!("not a whole number: '{x}'"))
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(e) => self.header_problem(name, format!("cannot be read as numbers: {e}")),
+            }
+        } else {
+            self.header_problem(name, format!("has type {dtype}, expected an integer"));
+        }
+        out
+    }
+
+    fn floats(&mut self, name: &'static str, required: bool) -> Vec<Option<f64>> {
+        let n = self.raw.height();
+        let Some(c) = self.column(name, required) else {
+            return vec![None; n];
+        };
+        let mut out = vec![None; n];
+        let dtype = c.dtype().clone();
+        if dtype == DataType::String {
+            if let Ok(ca) = c.str() {
+                for (i, v) in ca.iter().enumerate() {
+                    match v.map(str::trim).filter(|s| !s.is_empty()) {
+                        None => self.missing(i, name, required),
+                        Some(s) => match s.parse::<f64>() {
+                            Ok(x) if x.is_finite() => out[i] = Some(x),
+                            _ => self.row_problem(i, name, format!("not a number: '{s}'")),
+                        },
+                    }
+                }
+            }
+        } else if dtype.is_primitive_numeric() || dtype == DataType::Null {
+            match c.cast(&DataType::Float64) {
+                Ok(f) => {
+                    if let Ok(ca) = f.f64() {
+                        for (i, v) in ca.iter().enumerate() {
+                            match v {
+                                None => self.missing(i, name, required),
+                                Some(x) if x.is_finite() => out[i] = Some(x),
+                                Some(x) => {
+                                    self.row_problem(i, name, format!("not a number: '{x}'"))
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(e) => self.header_problem(name, format!("cannot be read as numbers: {e}")),
+            }
+        } else {
+            self.header_problem(name, format!("has type {dtype}, expected a number"));
+        }
+        out
+    }
+}
+
+/// Checks a raw batch against the input schema of VALUATION.md.
+///
+/// `source_name` (normally the file path) is named in the error. In [`InvalidRows::Reject`] mode
+/// any problem rejects the whole batch with [`EngineError::BadInput`]; in
+/// [`InvalidRows::Skip`] mode only problems with the file as a whole (a missing required column,
+/// a column of the wrong type) do, and bad rows are returned in [`Validated::rejected`].
+pub fn validate(
+    raw: &DataFrame,
+    as_of: NaiveDate,
+    source_name: &str,
+    mode: InvalidRows,
+) -> Result<Validated> {
+    let n = raw.height();
+    let mut ck = Checker::new(raw);
+
+    let ids = ck.strings(col::PATENT_ID, true);
+    let types_raw = ck.strings(col::PATENT_TYPE, true);
+    let filing = ck.dates(col::FILING_DATE, true);
+    let grant = ck.dates(col::GRANT_DATE, false);
+    let status_raw = ck.strings(col::LEGAL_STATUS, true);
+    let ipc = ck.strings(col::IPC_MAIN, false);
+    let counts: Vec<Vec<Option<i64>>> = col::COUNTS.iter().map(|&c| ck.ints(c, true)).collect();
+    let fee = ck.dates(col::FEE_PAID_UNTIL, false);
+    let revenue = ck.ints(col::REVENUE_FEN, false);
+    let royalty = ck.floats(col::ROYALTY_RATE, false);
+
+    let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(n);
+    for i in 0..n {
+        if let Some(id) = ids[i].as_deref() {
+            if let Some(first) = first_seen.get(id) {
+                ck.row_problem(
+                    i,
+                    col::PATENT_ID,
+                    format!("duplicate patent_id '{id}' (first in row {})", first + 1),
+                );
+            } else {
+                first_seen.insert(id, i);
+            }
+        }
+        if let Some(t) = types_raw[i].as_deref()
+            && PatentType::parse(t).is_none()
+        {
+            ck.row_problem(
+                i,
+                col::PATENT_TYPE,
+                format!("unknown patent_type '{t}' (expected invention, utility_model or design)"),
+            );
+        }
+        if let Some(f) = filing[i]
+            && f > as_of
+        {
+            ck.row_problem(
+                i,
+                col::FILING_DATE,
+                format!("filing date {f} is after the valuation date {as_of}"),
+            );
+        }
+        if let Some(s) = status_raw[i].as_deref()
+            && LegalStatus::parse(s).is_none()
+        {
+            ck.row_problem(
+                i,
+                col::LEGAL_STATUS,
+                format!(
+                    "unknown legal_status '{s}' (expected valid, under_invalidation, pending, \
+                     lapsed, invalidated or expired)"
+                ),
+            );
+        }
+        for (&c, values) in col::COUNTS.iter().zip(&counts) {
+            match values[i] {
+                Some(x) if x < 0 => ck.row_problem(i, c, format!("negative count {x}")),
+                Some(x) if c == col::FAMILY_SIZE && x < 1 => ck.row_problem(
+                    i,
+                    c,
+                    format!("family_size must be at least 1 (the home filing), got {x}"),
+                ),
+                _ => {}
+            }
+        }
+        if let Some(r) = royalty[i]
+            && !(r > 0.0 && r < 1.0)
+        {
+            ck.row_problem(
+                i,
+                col::ROYALTY_RATE,
+                format!("royalty_rate must be strictly between 0 and 1, got {r}"),
+            );
+        }
+    }
+
+    let header = std::mem::take(&mut ck.header);
+    let rows = std::mem::take(&mut ck.rows);
+    let any_row_problem = rows.iter().any(|r| !r.is_empty());
+    let whole_batch = !header.is_empty() || (mode == InvalidRows::Reject && any_row_problem);
+    if whole_batch {
+        let mut all = header;
+        for (i, problems) in rows.iter().enumerate() {
+            all.extend(problems.iter().map(|(c, p)| InputProblem {
+                row: Some(i + 1),
+                column: (*c).to_owned(),
+                problem: p.clone(),
+            }));
+        }
+        return Err(EngineError::BadInput(BadInput::new(source_name, all)));
+    }
+
+    let rejected: Vec<RejectedRow> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.is_empty())
+        .map(|(i, p)| RejectedRow {
+            row: i + 1,
+            patent_id: ids[i].clone(),
+            reasons: p.iter().map(|(c, m)| format!("{c}: {m}")).collect(),
+        })
+        .collect();
+
+    let date_series = |name: &str, values: &[Option<NaiveDate>]| -> Result<Column> {
+        let days: Vec<Option<i32>> = values.iter().map(|d| d.map(date_to_days)).collect();
+        Series::new(name.into(), days)
+            .cast(&DataType::Date)
+            .map(Column::from)
+            .map_err(EngineError::polars(format!(
+                "{source_name}: building column {name}"
+            )))
+    };
+    let mut columns = vec![
+        Column::new(col::PATENT_ID.into(), ids),
+        Column::new(col::PATENT_TYPE.into(), types_raw),
+        date_series(col::FILING_DATE, &filing)?,
+        date_series(col::GRANT_DATE, &grant)?,
+        Column::new(col::LEGAL_STATUS.into(), status_raw),
+        Column::new(col::IPC_MAIN.into(), ipc),
+    ];
+    for (c, values) in col::COUNTS.iter().zip(counts) {
+        columns.push(Column::new((*c).into(), values));
+    }
+    columns.push(date_series(col::FEE_PAID_UNTIL, &fee)?);
+    columns.push(Column::new(col::REVENUE_FEN.into(), revenue));
+    columns.push(Column::new(col::ROYALTY_RATE.into(), royalty));
+    let typed = DataFrame::new(n, columns).map_err(EngineError::polars(format!(
+        "{source_name}: building the typed input"
+    )))?;
+
+    let frame = if rejected.is_empty() {
+        typed
+    } else {
+        let keep: BooleanChunked = rows.iter().map(|p| p.is_empty()).collect();
+        typed.filter(&keep).map_err(EngineError::polars(format!(
+            "{source_name}: dropping rejected rows"
+        )))?
+    };
+    Ok(Validated { frame, rejected })
+}
+
+/// The rows of a typed (validated) frame as structs, for the scalar model and explanations.
+pub fn patents_from_frame(typed: &DataFrame) -> Result<Vec<PatentInput>> {
+    let ctx = || EngineError::polars("reading the typed valuation input");
+    let s = |name: &str| -> Result<Vec<Option<String>>> {
+        let c = typed.column(name).map_err(ctx())?;
+        let ca = c.str().map_err(ctx())?;
+        Ok(ca.iter().map(|v| v.map(str::to_owned)).collect())
+    };
+    let d = |name: &str| -> Result<Vec<Option<NaiveDate>>> {
+        let c = typed
+            .column(name)
+            .and_then(|c| c.cast(&DataType::Int32))
+            .map_err(ctx())?;
+        let ca = c.i32().map_err(ctx())?;
+        Ok(ca.iter().map(|v| v.and_then(days_to_date)).collect())
+    };
+    let i = |name: &str| -> Result<Vec<Option<i64>>> {
+        let c = typed.column(name).map_err(ctx())?;
+        Ok(c.i64().map_err(ctx())?.iter().collect())
+    };
+    let f = |name: &str| -> Result<Vec<Option<f64>>> {
+        let c = typed.column(name).map_err(ctx())?;
+        Ok(c.f64().map_err(ctx())?.iter().collect())
+    };
+    let ids = s(col::PATENT_ID)?;
+    let types = s(col::PATENT_TYPE)?;
+    let filing = d(col::FILING_DATE)?;
+    let grant = d(col::GRANT_DATE)?;
+    let status = s(col::LEGAL_STATUS)?;
+    let ipc = s(col::IPC_MAIN)?;
+    let counts: Vec<Vec<Option<i64>>> = col::COUNTS.iter().map(|c| i(c)).collect::<Result<_>>()?;
+    let fee = d(col::FEE_PAID_UNTIL)?;
+    let revenue = i(col::REVENUE_FEN)?;
+    let royalty = f(col::ROYALTY_RATE)?;
+
+    let invalid = |row: usize, what: &str| EngineError::PatentRejected {
+        source_name: "typed valuation input".to_owned(),
+        patent_id: format!("in row {}", row + 1),
+        reasons: format!("{what} missing or invalid; validate the frame first"),
+    };
+    (0..typed.height())
+        .map(|r| {
+            let count = |k: usize| counts[k][r].ok_or_else(|| invalid(r, col::COUNTS[k]));
+            Ok(PatentInput {
+                patent_id: ids[r].clone().ok_or_else(|| invalid(r, col::PATENT_ID))?,
+                patent_type: types[r]
+                    .as_deref()
+                    .and_then(PatentType::parse)
+                    .ok_or_else(|| invalid(r, col::PATENT_TYPE))?,
+                filing_date: filing[r].ok_or_else(|| invalid(r, col::FILING_DATE))?,
+                grant_date: grant[r],
+                legal_status: status[r]
+                    .as_deref()
+                    .and_then(LegalStatus::parse)
+                    .ok_or_else(|| invalid(r, col::LEGAL_STATUS))?,
+                ipc_main: ipc[r].clone(),
+                claims: count(0)?,
+                forward_citations: count(1)?,
+                backward_citations: count(2)?,
+                family_size: count(3)?,
+                inventors: count(4)?,
+                transfers: count(5)?,
+                licenses: count(6)?,
+                litigations: count(7)?,
+                invalidation_requests: count(8)?,
+                fee_paid_until: fee[r],
+                revenue_fen: revenue[r],
+                royalty_rate: royalty[r],
+            })
+        })
+        .collect()
+}
+
+/// A typed input frame from structs (tests, fixtures and the synthetic generator's callers).
+pub fn frame_from_patents(patents: &[PatentInput]) -> Result<DataFrame> {
+    let dates = |name: &str, f: &dyn Fn(&PatentInput) -> Option<NaiveDate>| -> Result<Column> {
+        let days: Vec<Option<i32>> = patents.iter().map(|p| f(p).map(date_to_days)).collect();
+        Series::new(name.into(), days)
+            .cast(&DataType::Date)
+            .map(Column::from)
+            .map_err(EngineError::polars(format!("building column {name}")))
+    };
+    let count = |name: &str, f: &dyn Fn(&PatentInput) -> i64| {
+        Column::new(name.into(), patents.iter().map(f).collect::<Vec<i64>>())
+    };
+    let columns = vec![
+        Column::new(
+            col::PATENT_ID.into(),
+            patents
+                .iter()
+                .map(|p| p.patent_id.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::PATENT_TYPE.into(),
+            patents
+                .iter()
+                .map(|p| p.patent_type.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        dates(col::FILING_DATE, &|p| Some(p.filing_date))?,
+        dates(col::GRANT_DATE, &|p| p.grant_date)?,
+        Column::new(
+            col::LEGAL_STATUS.into(),
+            patents
+                .iter()
+                .map(|p| p.legal_status.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::IPC_MAIN.into(),
+            patents
+                .iter()
+                .map(|p| p.ipc_main.as_deref())
+                .collect::<Vec<_>>(),
+        ),
+        count(col::CLAIMS, &|p| p.claims),
+        count(col::FORWARD_CITATIONS, &|p| p.forward_citations),
+        count(col::BACKWARD_CITATIONS, &|p| p.backward_citations),
+        count(col::FAMILY_SIZE, &|p| p.family_size),
+        count(col::INVENTORS, &|p| p.inventors),
+        count(col::TRANSFERS, &|p| p.transfers),
+        count(col::LICENSES, &|p| p.licenses),
+        count(col::LITIGATIONS, &|p| p.litigations),
+        count(col::INVALIDATION_REQUESTS, &|p| p.invalidation_requests),
+        dates(col::FEE_PAID_UNTIL, &|p| p.fee_paid_until)?,
+        Column::new(
+            col::REVENUE_FEN.into(),
+            patents.iter().map(|p| p.revenue_fen).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::ROYALTY_RATE.into(),
+            patents.iter().map(|p| p.royalty_rate).collect::<Vec<_>>(),
+        ),
+    ];
+    DataFrame::new(patents.len(), columns).map_err(EngineError::polars("building the input frame"))
+}
