@@ -18,6 +18,8 @@ use crate::domain::Fen;
 use crate::services::users::{self, NewUserRequest, UserError};
 use crate::{startup, telemetry};
 
+mod value;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "zhirong",
@@ -51,6 +53,13 @@ pub enum Command {
         /// Reference date of the demo data (default 2026-11-01).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         as_of: Option<NaiveDate>,
+    },
+    /// Value patents as collateral (model zr-val-1), from CSV or Parquet to CSV or Parquet.
+    Value(value::ValueArgs),
+    /// Convert outside patent data into valuation input.
+    Import {
+        #[command(subcommand)]
+        command: value::ImportCommand,
     },
     /// Manage users.
     User {
@@ -88,7 +97,7 @@ pub enum AuditCommand {
     Verify,
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("{s:?} is not a date in the form YYYY-MM-DD"))
 }
@@ -149,7 +158,8 @@ pub fn main() -> ExitCode {
 /// Clap's error as one line: the message and what it lists, without the usage block.
 fn one_line(e: &clap::Error) -> String {
     if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "a command is required: serve, migrate, demo, user or audit".to_string();
+        return "a command is required: serve, migrate, demo, value, import, user or audit"
+            .to_string();
     }
     let rendered = e.render().to_string();
     let message: Vec<&str> = rendered
@@ -165,8 +175,14 @@ fn one_line(e: &clap::Error) -> String {
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    // The engine commands need no settings and no database.
+    let command = match cli.command {
+        Command::Value(args) => return value::value(args),
+        Command::Import { command } => return value::import(command),
+        other => other,
+    };
     let settings = Settings::load(cli.config.as_deref())?;
-    match cli.command {
+    match command {
         Command::Serve { bind } => serve(settings, bind),
         Command::Migrate => {
             let mut conn = settings.database_url.connect()?;
@@ -188,6 +204,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }
+        Command::Value(_) | Command::Import { .. } => Ok(()),
         Command::Demo { reset, as_of } => {
             run_demo(&settings, reset, as_of.unwrap_or(demo::DEMO_AS_OF))
         }
