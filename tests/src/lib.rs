@@ -475,6 +475,53 @@ impl Drop for InProcessServer {
     }
 }
 
+/// The principal of an existing user, as the service would build it from a token.
+pub fn principal_of(db: &TestDb, username: &str) -> zhirong_api::auth::Principal {
+    use diesel::prelude::*;
+    use zhirong_api::db::schema::users;
+    let mut conn = db.connect();
+    let (id, role, org): (i64, String, i64) = users::table
+        .filter(users::username.eq(username))
+        .select((users::id, users::role, users::org_id))
+        .first(&mut conn)
+        .expect("user exists");
+    zhirong_api::auth::Principal {
+        user_id: id,
+        username: username.into(),
+        role: zhirong_api::auth::Role::parse(&role).expect("role"),
+        org_id: org,
+        session: "test".into(),
+    }
+}
+
+/// A pending maker-checker proposal by `by` for its organisation, decided by `required`.
+pub fn propose_as(
+    db: &TestDb,
+    by: &zhirong_api::auth::Principal,
+    required: zhirong_api::auth::Role,
+) -> i64 {
+    use zhirong_api::services::proposals::{self, NewProposal};
+    let mut conn = db.connect();
+    let payload = serde_json::json!({"amount_fen": 100});
+    // Proposals are made inside the transaction of the change they propose.
+    zhirong_api::db::write_tx(&mut conn, |conn| {
+        proposals::propose(
+            conn,
+            by,
+            &NewProposal {
+                kind: "loan.approve",
+                object_type: "application",
+                object_id: "1".into(),
+                payload: &payload,
+                required_role: required,
+            },
+            chrono::Utc::now().naive_utc(),
+            "test",
+        )
+    })
+    .expect("propose")
+}
+
 /// base64url without padding, for forging tokens by hand.
 pub fn b64url(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -8,10 +8,9 @@ use diesel::connection::SimpleConnection;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
 use zhirong_api::auth::{Principal, Role};
-use zhirong_api::services::proposals::{self, NewProposal};
 use zhirong_tests::{
     Backend, Client, DEMO_PASSWORD, DEMO_USERS, InProcessServer, Server, TEST_JWT_SECRET, TestDb,
-    b64url, load_demo, on_both_backends, run, stderr, stdout, zhirong,
+    b64url, load_demo, on_both_backends, principal_of, propose_as, run, stderr, stdout, zhirong,
 };
 
 fn claims_for(me: &serde_json::Value, now: i64) -> serde_json::Value {
@@ -333,42 +332,11 @@ fn brute_force_locks_then_lifts_on_the_clock(backend: Backend) {
 }
 
 fn principal(db: &TestDb, username: &str) -> Principal {
-    let mut conn = db.connect();
-    use diesel::prelude::*;
-    use zhirong_api::db::schema::users;
-    let (id, role, org): (i64, String, i64) = users::table
-        .filter(users::username.eq(username))
-        .select((users::id, users::role, users::org_id))
-        .first(&mut conn)
-        .unwrap();
-    Principal {
-        user_id: id,
-        username: username.into(),
-        role: Role::parse(&role).unwrap(),
-        org_id: org,
-        session: "test".into(),
-    }
+    principal_of(db, username)
 }
 
 fn propose(db: &TestDb, by: &Principal, required: Role) -> i64 {
-    let mut conn = db.connect();
-    // Proposals are made inside the transaction of the change they propose.
-    zhirong_api::db::write_tx(&mut conn, |conn| {
-        proposals::propose(
-            conn,
-            by,
-            &NewProposal {
-                kind: "loan.approve",
-                object_type: "application",
-                object_id: "1".into(),
-                payload: &json!({"amount_fen": 100}),
-                required_role: required,
-            },
-            Utc::now().naive_utc(),
-            "test",
-        )
-    })
-    .unwrap()
+    propose_as(db, by, required)
 }
 
 fn maker_checker_refuses_own_wrong_role_and_double_approval(backend: Backend) {
