@@ -468,7 +468,7 @@ impl InProcessServer {
 
 impl Drop for InProcessServer {
     fn drop(&mut self) {
-        let _ = actix_web::rt::System::new().block_on(self.handle.stop(false));
+        actix_web::rt::System::new().block_on(self.handle.stop(false));
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }

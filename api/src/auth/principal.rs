@@ -47,6 +47,10 @@ impl Principal {
     }
 }
 
+/// What a request needs to know of its user now: username, role, organisation, disabled, and
+/// whether the token's session was revoked.
+type UserState = (String, String, i64, bool, bool);
+
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req
         .headers()
@@ -79,25 +83,23 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
     let user_id: i64 = claims.sub.parse().map_err(|_| ApiError::unauthorized())?;
     let pool = state.pool.clone();
     let sid = claims.sid.clone();
-    let found = web::block(
-        move || -> Result<Option<(String, String, i64, bool, bool)>, ApiError> {
-            let mut conn = pool
-                .get()
-                .map_err(|e| ApiError::Unavailable(format!("database unavailable: {e}")))?;
-            let user = users::table
-                .find(user_id)
-                .select((users::username, users::role, users::org_id, users::disabled))
-                .first::<(String, String, i64, bool)>(&mut conn)
-                .optional()?;
-            let revoked: i64 = refresh_tokens::table
-                .filter(refresh_tokens::family.eq(&sid))
-                .filter(refresh_tokens::user_id.eq(user_id))
-                .filter(refresh_tokens::revoked_at.is_not_null())
-                .count()
-                .get_result(&mut conn)?;
-            Ok(user.map(|(u, r, o, d)| (u, r, o, d, revoked > 0)))
-        },
-    )
+    let found = web::block(move || -> Result<Option<UserState>, ApiError> {
+        let mut conn = pool
+            .get()
+            .map_err(|e| ApiError::Unavailable(format!("database unavailable: {e}")))?;
+        let user = users::table
+            .find(user_id)
+            .select((users::username, users::role, users::org_id, users::disabled))
+            .first::<(String, String, i64, bool)>(&mut conn)
+            .optional()?;
+        let revoked: i64 = refresh_tokens::table
+            .filter(refresh_tokens::family.eq(&sid))
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::revoked_at.is_not_null())
+            .count()
+            .get_result(&mut conn)?;
+        Ok(user.map(|(u, r, o, d)| (u, r, o, d, revoked > 0)))
+    })
     .await??;
     let reason = match &found {
         None => Some("user no longer exists"),

@@ -14,6 +14,13 @@ use crate::domain::{PatentNumber, PatentType, Uscc};
 
 const SEED: u64 = 0x5A48_4952_4F4E_4731; // "ZHIRONG1"
 const YUAN: i64 = 100;
+const PURPOSES: [&str; 5] = [
+    "研发投入",
+    "流动资金周转",
+    "采购研发设备",
+    "扩大生产",
+    "市场推广",
+];
 const WAN: i64 = 10_000 * YUAN;
 
 pub struct Org {
@@ -454,10 +461,10 @@ impl Generator {
             };
             let digits: String = body.iter().map(|d| char::from(b'0' + *d as u8)).collect();
             let first17 = format!("91{division}{digits}{org_check}");
-            if let Ok(code) = Uscc::with_check(&first17) {
-                if used.insert(code.to_string()) {
-                    return code.to_string();
-                }
+            if let Ok(code) = Uscc::with_check(&first17)
+                && used.insert(code.to_string())
+            {
+                return code.to_string();
             }
         }
     }
@@ -765,13 +772,7 @@ impl Generator {
                 pool: in_pool,
                 amount_fen: principal,
                 term_months: term,
-                purpose: *self.rng.pick(&[
-                    "研发投入",
-                    "流动资金周转",
-                    "采购研发设备",
-                    "扩大生产",
-                    "市场推广",
-                ]),
+                purpose: PURPOSES[self.rng.range(0, 4) as usize],
                 status: "approved",
                 proposed_rate_bp: Some(rate_bp),
                 decision_reason: None,
@@ -1108,7 +1109,7 @@ impl Generator {
                     pool: pool.filter(|p| self.data.pools[*p].banks.contains(&bank)),
                     amount_fen: self.rng.range(100, 800) / 10 * 10 * WAN,
                     term_months: term,
-                    purpose: *self.rng.pick(&["研发投入", "流动资金周转", "采购研发设备"]),
+                    purpose: PURPOSES[self.rng.range(0, 2) as usize],
                     status,
                     proposed_rate_bp: matches!(status, "approved")
                         .then_some(200 + 5 * self.rng.range(0, 20) as i32),
@@ -1275,10 +1276,10 @@ impl Generator {
             "ownership_transfer",
             "patent_freeze",
         ];
-        for t in 0..RISK_EVENT_TYPES.len() {
+        for (t, (event_type, _)) in RISK_EVENT_TYPES.iter().enumerate() {
             let enterprise = *self.rng.pick(&enterprises);
             let on = self.days_before(10, 300);
-            let patent = if patent_types.contains(&RISK_EVENT_TYPES[t].0) {
+            let patent = if patent_types.contains(event_type) {
                 self.patent_of(enterprise)
             } else {
                 None

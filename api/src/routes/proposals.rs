@@ -29,14 +29,14 @@ async fn list(
     principal: Principal,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(s) = query.status.as_deref() {
-        if !["pending", "approved", "sent_back"].contains(&s) {
-            return Err(ApiError::bad_request(
-                "INVALID_STATUS",
-                "status must be pending, approved or sent_back",
-                Some("status"),
-            ));
-        }
+    if let Some(s) = query.status.as_deref()
+        && !["pending", "approved", "sent_back"].contains(&s)
+    {
+        return Err(ApiError::bad_request(
+            "INVALID_STATUS",
+            "status must be pending, approved or sent_back",
+            Some("status"),
+        ));
     }
     let status = query.into_inner().status;
     let org = principal.org_id;

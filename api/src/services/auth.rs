@@ -20,6 +20,16 @@ use crate::error::ApiError;
 
 pub const REFRESH_TTL: Duration = Duration::hours(12);
 
+/// id, user, family, expires, used, revoked
+type RefreshRow = (
+    i64,
+    i64,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+);
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Tokens {
     pub access_token: String,
@@ -170,15 +180,8 @@ pub fn refresh(
     request_id: &str,
 ) -> Result<Tokens, ApiError> {
     let hash = token_hash(presented.trim());
-    let outcome = write_tx(conn, |conn| -> Result<Result<Tokens, ApiError>, ApiError> {
-        let row: Option<(
-            i64,
-            i64,
-            String,
-            NaiveDateTime,
-            Option<NaiveDateTime>,
-            Option<NaiveDateTime>,
-        )> = refresh_tokens::table
+    write_tx(conn, |conn| -> Result<Result<Tokens, ApiError>, ApiError> {
+        let row: Option<RefreshRow> = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(&hash))
             .select((
                 refresh_tokens::id,
@@ -243,8 +246,7 @@ pub fn refresh(
             now,
         )?;
         Ok(Ok(tokens))
-    })?;
-    outcome
+    })?
 }
 
 pub fn logout(
