@@ -177,13 +177,23 @@ pub struct Server {
 impl Server {
     /// Starts `zhirong serve --bind 127.0.0.1:0` in demo mode and waits for its address.
     pub fn start(db_url: &str) -> Self {
+        Self::start_logging(db_url, None)
+    }
+
+    /// The same, writing the server's log (standard error, at debug level) to `log`.
+    pub fn start_logging(db_url: &str, log: Option<&std::path::Path>) -> Self {
+        let stderr_to = match log {
+            Some(path) => Stdio::from(std::fs::File::create(path).expect("log file")),
+            None => Stdio::null(),
+        };
         let mut child = zhirong(db_url)
+            .env("RUST_LOG", if log.is_some() { "debug" } else { "warn" })
             .env("ZHIRONG_MODE", "demo")
             .env("ZHIRONG_JWT_SECRET", TEST_JWT_SECRET)
             .args(["serve", "--bind", "127.0.0.1:0"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr_to)
             .spawn()
             .expect("spawn server");
         let stdout = child.stdout.take().expect("stdout");

@@ -546,7 +546,50 @@ fn security_headers_are_set(backend: Backend) {
     assert_eq!(res.json()["error"]["code"], "BAD_JSON");
 }
 
+fn no_password_or_token_reaches_the_log(backend: Backend) {
+    let db = TestDb::new(backend);
+    load_demo(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("server.log");
+    let server = Server::start_logging(&db.url, Some(&log));
+    let (client, tokens) = server.client().login("demo-officer", DEMO_PASSWORD);
+    client.get("/api/auth/me");
+    server.client().post(
+        "/api/auth/login",
+        &json!({"username": "demo-officer", "password": "wrong-secret-987654"}),
+    );
+    server.client().post(
+        "/api/auth/refresh",
+        &json!({"refresh_token": tokens["refresh_token"]}),
+    );
+    server
+        .client()
+        .with_token("forged.token.value")
+        .get("/api/bank/organisation");
+    drop(server);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("login failed"),
+        "the log has the failed login: {text}"
+    );
+    assert!(
+        text.contains("refused token"),
+        "the log has the refused token"
+    );
+    for secret in [
+        DEMO_PASSWORD,
+        "wrong-secret-987654",
+        tokens["access_token"].as_str().unwrap(),
+        tokens["refresh_token"].as_str().unwrap(),
+        "forged.token.value",
+        TEST_JWT_SECRET,
+    ] {
+        assert!(!text.contains(secret), "{secret:?} appears in the log");
+    }
+}
+
 on_both_backends!(
+    no_password_or_token_reaches_the_log,
     every_demo_user_logs_in_and_sees_its_organisation,
     bad_tokens_get_401,
     brute_force_locks_then_lifts_on_the_clock,
