@@ -344,6 +344,7 @@ fn serve(settings: Settings, bind: Option<String>) -> Result<(), CliError> {
     if let Some(b) = bind {
         settings.bind = b;
     }
+    reserve_a_core_for_http();
     telemetry::init(settings.log_format);
     if settings.jwt_secret.is_none() {
         match settings.mode {
@@ -388,6 +389,19 @@ fn serve(settings: Settings, bind: Option<String>) -> Result<(), CliError> {
     })?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Polars sizes its thread pool from `POLARS_MAX_THREADS` the first time it runs. In the server,
+/// leave one core to the HTTP workers unless the operator has chosen a number.
+#[allow(unsafe_code)]
+fn reserve_a_core_for_http() {
+    if std::env::var_os("POLARS_MAX_THREADS").is_some() {
+        return;
+    }
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    // SAFETY: called before the server starts any thread; nothing reads the environment
+    // concurrently (the process is still single-threaded here).
+    unsafe { std::env::set_var("POLARS_MAX_THREADS", cores.saturating_sub(1).max(1).to_string()) };
 }
 
 fn random_secret() -> Result<Secret, String> {
