@@ -4,5 +4,7 @@
 //! explicit `as_of` date and a parameter set; nothing here reads the clock or the environment, and
 //! the only I/O is in [`io`]. The service calls it through `web::block`.
 
+pub mod scorecard;
+
 /// Model version strings, stored with every result.
 pub const VALUATION_MODEL: &str = "zr-val-1";
