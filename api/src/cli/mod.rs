@@ -2,6 +2,8 @@
 //! commands live beside this file, one module each. Exit status: 0 success, 1 a failure of ours or of the
 //! environment (database unreachable, …), 2 bad arguments or bad input, with a one-line reason.
 
+mod scorecard;
+
 use std::io::{BufRead, IsTerminal};
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -61,6 +63,11 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Credit scorecards: fit, apply, report.
+    Scorecard {
+        #[command(subcommand)]
+        command: scorecard::ScorecardCommand,
     },
 }
 
@@ -167,6 +174,7 @@ fn one_line(e: &clap::Error) -> String {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let settings = Settings::load(cli.config.as_deref())?;
     match cli.command {
+        Command::Scorecard { command } => scorecard::run(command),
         Command::Serve { bind } => serve(settings, bind),
         Command::Migrate => {
             let mut conn = settings.database_url.connect()?;

@@ -690,17 +690,36 @@ impl BinLookup {
     }
 }
 
-/// The bin index of every row of `values`; a missing value without a missing bin, or a category the
-/// bins do not know, is an error naming the row.
-pub fn assign_bins(variable: &str, values: &Values, bins: &[Bin]) -> Result<Vec<u32>> {
+/// What to do with a missing value when the variable has no missing bin (it had no missing values
+/// in training).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MissingPolicy {
+    /// Refuse, naming the row (the service and the CLI).
+    #[default]
+    Error,
+    /// Give the row [`NEUTRAL_BIN`]: WoE 0 and no points (evaluations, which count such rows).
+    Neutral,
+}
+
+/// The bin index [`MissingPolicy::Neutral`] gives a missing value without a missing bin.
+pub const NEUTRAL_BIN: u32 = u32::MAX;
+
+/// The bin index of every row of `values`; a missing value without a missing bin (unless the policy
+/// is neutral), or a category the bins do not know, is an error naming the row.
+pub fn assign_bins(
+    variable: &str,
+    values: &Values,
+    bins: &[Bin],
+    policy: MissingPolicy,
+) -> Result<Vec<u32>> {
     let lookup = BinLookup::new(bins);
-    let missing = |row: usize| {
-        lookup
-            .missing()
-            .ok_or_else(|| ScorecardError::MissingValue {
-                row: row + 1,
-                variable: variable.to_string(),
-            })
+    let missing = |row: usize| match (lookup.missing(), policy) {
+        (Some(b), _) => Ok(b),
+        (None, MissingPolicy::Neutral) => Ok(NEUTRAL_BIN as usize),
+        (None, MissingPolicy::Error) => Err(ScorecardError::MissingValue {
+            row: row + 1,
+            variable: variable.to_string(),
+        }),
     };
     let out: Result<Vec<u32>> = match values {
         Values::Numeric(x) if lookup.is_numeric() => x

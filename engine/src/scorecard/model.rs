@@ -8,8 +8,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::binning::{
-    Bin, BinLookup, BinningOptions, Breaks, ColumnProfile, VariableBins, VariableKind, assign_bins,
-    bin_with_breaks, find_breaks,
+    Bin, BinLookup, BinningOptions, Breaks, ColumnProfile, MissingPolicy, NEUTRAL_BIN,
+    VariableBins, VariableKind, assign_bins, bin_with_breaks, find_breaks,
 };
 use super::error::{Result, ScorecardError};
 use super::logistic::{self, Design};
@@ -69,6 +69,13 @@ pub struct FilterOptions {
     pub min_iv: f64,
     pub max_missing_share: f64,
     pub max_identical_share: f64,
+    /// Of two variables whose WoE values correlate more than this, the one with the lower IV goes.
+    #[serde(default = "default_max_correlation")]
+    pub max_correlation: f64,
+}
+
+fn default_max_correlation() -> f64 {
+    0.9
 }
 
 impl Default for FilterOptions {
@@ -77,6 +84,7 @@ impl Default for FilterOptions {
             min_iv: 0.02,
             max_missing_share: 0.95,
             max_identical_share: 0.95,
+            max_correlation: default_max_correlation(),
         }
     }
 }
@@ -294,12 +302,46 @@ pub fn fit(frame: &DataFrame, target: &str, options: &FitOptions) -> Result<Scor
         }));
     }
     let rows = frame.height();
+    let mut woe_columns = Vec::with_capacity(binned.len());
+    for (bins, values) in &binned {
+        let index = assign_bins(&bins.variable, values, &bins.bins, MissingPolicy::Error)?;
+        woe_columns.push(
+            index
+                .iter()
+                .map(|b| bins.bins[*b as usize].woe)
+                .collect::<Vec<f64>>(),
+        );
+    }
+    // Variables that repeat what a stronger one says (the Polish ratios include identical
+    // columns) make the information matrix singular: drop them, saying why.
+    let max_correlation = options.filter.map_or(1.0, |f| f.max_correlation);
+    let ivs: Vec<f64> = binned.iter().map(|(b, _)| b.iv).collect();
+    let names: Vec<&str> = binned.iter().map(|(b, _)| b.variable.as_str()).collect();
+    let dropped = redundant_variables(&woe_columns, &ivs, &names, max_correlation);
+    for (j, reason) in &dropped {
+        if let Some(c) = candidates.iter_mut().find(|c| c.variable == names[*j]) {
+            c.selected = false;
+            c.reason = Some(reason.clone());
+        }
+    }
+    let keep: Vec<usize> = (0..binned.len())
+        .filter(|j| !dropped.iter().any(|(d, _)| d == j))
+        .collect();
+    let binned: Vec<(VariableBins, Values)> = binned
+        .into_iter()
+        .enumerate()
+        .filter(|(j, _)| keep.contains(j))
+        .map(|(_, b)| b)
+        .collect();
+    let woe_columns: Vec<Vec<f64>> = keep
+        .iter()
+        .map(|&j| std::mem::take(&mut woe_columns[j]))
+        .collect();
     let p = binned.len();
     let mut x = vec![0.0; rows * p];
-    for (j, (bins, values)) in binned.iter().enumerate() {
-        let index = assign_bins(&bins.variable, values, &bins.bins)?;
-        for (i, b) in index.iter().enumerate() {
-            x[i * p + j] = bins.bins[*b as usize].woe;
+    for (j, column) in woe_columns.iter().enumerate() {
+        for (i, w) in column.iter().enumerate() {
+            x[i * p + j] = *w;
         }
     }
     let design = Design {
@@ -365,6 +407,70 @@ pub fn fit(frame: &DataFrame, target: &str, options: &FitOptions) -> Result<Scor
     })
 }
 
+/// Variables (by index) to drop, strongest IV first: one whose WoE correlates above
+/// `max_correlation` with a kept variable, or that is (almost) a linear combination of the kept ones.
+fn redundant_variables(
+    columns: &[Vec<f64>],
+    ivs: &[f64],
+    names: &[&str],
+    max_correlation: f64,
+) -> Vec<(usize, String)> {
+    let p = columns.len();
+    let n = columns.first().map_or(0, Vec::len) as f64;
+    let means: Vec<f64> = columns.iter().map(|c| c.iter().sum::<f64>() / n).collect();
+    // Gram matrix of the centred columns.
+    let mut gram = vec![0.0; p * p];
+    for a in 0..p {
+        for b in 0..=a {
+            let g: f64 = columns[a]
+                .iter()
+                .zip(&columns[b])
+                .map(|(x, y)| (x - means[a]) * (y - means[b]))
+                .sum();
+            gram[a * p + b] = g;
+            gram[b * p + a] = g;
+        }
+    }
+    let mut order: Vec<usize> = (0..p).collect();
+    order.sort_by(|&a, &b| ivs[b].total_cmp(&ivs[a]));
+    let mut kept: Vec<usize> = Vec::new();
+    // Rows of the Cholesky factor of the kept variables' Gram matrix.
+    let mut factor: Vec<Vec<f64>> = Vec::new();
+    let mut dropped = Vec::new();
+    for &j in &order {
+        let variance = gram[j * p + j];
+        if variance <= 0.0 {
+            dropped.push((j, "one WoE value only".to_string()));
+            continue;
+        }
+        let strongest = kept
+            .iter()
+            .map(|&k| (k, gram[j * p + k] / (variance * gram[k * p + k]).sqrt()))
+            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
+        if let Some((k, r)) = strongest
+            && r.abs() > max_correlation
+        {
+            dropped.push((j, format!("WoE correlation {r:.3} with {:?}", names[k])));
+            continue;
+        }
+        // Forward substitution: the new factor row and the residual variance.
+        let mut row = Vec::with_capacity(kept.len() + 1);
+        for (m, &k) in kept.iter().enumerate() {
+            let dot: f64 = (0..m).map(|t| row[t] * factor[m][t]).sum();
+            row.push((gram[j * p + k] - dot) / factor[m][m]);
+        }
+        let residual = variance - row.iter().map(|v| v * v).sum::<f64>();
+        if residual <= 1e-8 * variance {
+            dropped.push((j, "a linear combination of stronger variables".to_string()));
+            continue;
+        }
+        row.push(residual.sqrt());
+        factor.push(row);
+        kept.push(j);
+    }
+    dropped
+}
+
 fn filter_reason(filter: &FilterOptions, profile: &ColumnProfile, iv: f64) -> Option<String> {
     if profile.missing_share > filter.max_missing_share {
         Some(format!(
@@ -417,6 +523,8 @@ pub struct RecordScore {
 pub struct FrameScores {
     pub score: Vec<i64>,
     pub pd: Vec<f64>,
+    /// Missing values scored as neutral (only under [`MissingPolicy::Neutral`]).
+    pub neutral_missing: usize,
 }
 
 /// A scorecard ready to score records quickly (bin lookups built once).
@@ -536,9 +644,21 @@ impl Scorecard {
         Scorer::new(self)
     }
 
-    /// Scores every row of a frame, in row order.
+    /// Scores every row of a frame, in row order; a missing value the model has no bin for is an
+    /// error.
     pub fn score_frame(&self, frame: &DataFrame) -> Result<FrameScores> {
+        self.score_frame_with(frame, MissingPolicy::Error)
+    }
+
+    /// Scores every row of a frame, in row order, with a policy for missing values that the model
+    /// has no bin for.
+    pub fn score_frame_with(
+        &self,
+        frame: &DataFrame,
+        policy: MissingPolicy,
+    ) -> Result<FrameScores> {
         let rows = frame.height();
+        let mut neutral_missing = 0;
         let mut score = vec![self.base_points; rows];
         let mut eta = vec![self.intercept; rows];
         for variable in &self.variables {
@@ -549,8 +669,12 @@ impl Scorecard {
                 VariableKind::Categorical => table::values(frame, &variable.name)?,
             };
             let bins: Vec<Bin> = variable.bins.iter().map(|b| b.bin.clone()).collect();
-            let index = assign_bins(&variable.name, &values, &bins)?;
+            let index = assign_bins(&variable.name, &values, &bins, policy)?;
             for (i, b) in index.iter().enumerate() {
+                if *b == NEUTRAL_BIN {
+                    neutral_missing += 1;
+                    continue;
+                }
                 let bin = &variable.bins[*b as usize];
                 score[i] += bin.points;
                 eta[i] += variable.coefficient * bin.bin.woe;
@@ -559,6 +683,7 @@ impl Scorecard {
         Ok(FrameScores {
             score,
             pd: eta.into_iter().map(logistic_pd).collect(),
+            neutral_missing,
         })
     }
 
