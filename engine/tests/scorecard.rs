@@ -384,3 +384,28 @@ fn a_bad_value_that_the_target_does_not_have_is_refused() {
         "the bad value \"1\" is not one of the target's values (\"bad\", \"good\")"
     );
 }
+
+#[test]
+fn the_default_enterprise_model_loads_and_separates_bankrupt_companies() {
+    let card = zhirong_engine::scorecard::default_enterprise_model().unwrap();
+    assert!(card.description.contains("Polish"), "{}", card.description);
+    assert_eq!(card.target, "bankruptcy");
+    // The excerpt's companies are among the model's training rows: this checks the shipped file
+    // scores real ratios end to end, not the model's out-of-sample quality (that is the CV AUC).
+    let frame = read_table(&fixture("polish_5year_excerpt.arff")).unwrap();
+    let scores = card.score_frame(&frame).unwrap();
+    let bad = read_target(&frame, "bankruptcy", None).unwrap().bad;
+    let auc = discrimination(&scores.pd, &bad).auc;
+    assert!(auc > 0.85, "AUC {auc}");
+    let mean_score = |b: bool| {
+        let s: Vec<f64> = (0..bad.len())
+            .filter(|&i| bad[i] == b)
+            .map(|i| scores.score[i] as f64)
+            .collect();
+        s.iter().sum::<f64>() / s.len() as f64
+    };
+    assert!(
+        mean_score(true) < mean_score(false),
+        "bankrupt companies score lower"
+    );
+}

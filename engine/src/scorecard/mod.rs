@@ -26,3 +26,13 @@ pub const PD: &str = "pd";
 pub const REPORT_COLUMNS: [&str; 8] = [
     "variable", "bin", "count", "good", "bad", "woe", "bin_iv", "total_iv",
 ];
+
+/// The shipped default enterprise probability-of-default model (the bank view uses it when a bank
+/// has not uploaded its own): a WoE scorecard fitted on the Polish companies bankruptcy data, year 5
+/// (64 financial ratios; bankruptcy within one year), by `examples/scorecard_evaluate.rs`.
+pub const DEFAULT_ENTERPRISE_MODEL_JSON: &str = include_str!("../../models/enterprise_pd.json");
+
+/// Reads [`DEFAULT_ENTERPRISE_MODEL_JSON`].
+pub fn default_enterprise_model() -> Result<Scorecard> {
+    Scorecard::from_json(DEFAULT_ENTERPRISE_MODEL_JSON)
+}

@@ -155,6 +155,9 @@ pub struct Training {
 pub struct Scorecard {
     pub format: String,
     pub format_version: u32,
+    /// What the model is and what it was fitted on (free text).
+    #[serde(default)]
+    pub description: String,
     pub target: String,
     pub bad_value: String,
     pub good_value: String,
@@ -384,6 +387,7 @@ pub fn fit(frame: &DataFrame, target: &str, options: &FitOptions) -> Result<Scor
     Ok(Scorecard {
         format: FORMAT.to_string(),
         format_version: FORMAT_VERSION,
+        description: String::new(),
         target: target.to_string(),
         bad_value: y.bad_value,
         good_value: y.good_value,
