@@ -230,17 +230,13 @@ fn a_saved_model_scores_the_same_after_reading_it_back() {
     );
 }
 
-#[test]
-fn one_record_scores_as_its_row_in_the_frame() {
-    let card = reference_fit();
-    let frame = german();
-    let scores = card.score_frame(&frame).unwrap();
-    let row = frame.slice(1, 1);
-    let record: HashMap<String, Field> = card
-        .variables
+/// Row `row` of `frame` as a record of the model's fields.
+fn record_of(card: &Scorecard, frame: &DataFrame, row: usize) -> HashMap<String, Field> {
+    let one = frame.slice(row as i64, 1);
+    card.variables
         .iter()
         .map(|v| {
-            let c = row.column(&v.name).unwrap();
+            let c = one.column(&v.name).unwrap();
             let field = match c.dtype() {
                 DataType::String => Field::Text(c.str().unwrap().get(0).unwrap().to_string()),
                 _ => Field::Number(
@@ -254,7 +250,15 @@ fn one_record_scores_as_its_row_in_the_frame() {
             };
             (v.name.clone(), field)
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn one_record_scores_as_its_row_in_the_frame() {
+    let card = reference_fit();
+    let frame = german();
+    let scores = card.score_frame(&frame).unwrap();
+    let record = record_of(&card, &frame, 1);
     let one = card.scorer().score_record(&record).unwrap();
     assert_eq!(one.score, scores.score[1]);
     assert!(close(one.pd, scores.pd[1], 1e-12));
@@ -407,5 +411,95 @@ fn the_default_enterprise_model_loads_and_separates_bankrupt_companies() {
     assert!(
         mean_score(true) < mean_score(false),
         "bankrupt companies score lower"
+    );
+}
+
+#[test]
+fn automatic_bins_hold_five_percent_of_rows_each_at_most_eight_and_missing_apart() {
+    let frame = read_table(&fixture("polish_5year_excerpt.arff")).unwrap();
+    let target = read_target(&frame, "bankruptcy", None).unwrap();
+    let options = zhirong_engine::scorecard::BinningOptions::default();
+    let mut saw_missing_bin = false;
+    for name in frame.get_column_names().iter().take(64) {
+        let v = values(&frame, name).unwrap();
+        let (breaks, _) =
+            zhirong_engine::scorecard::binning::find_breaks(name, &v, &target.bad, &options)
+                .unwrap();
+        let bins = bin_with_breaks(name, &v, &target.bad, &breaks).unwrap();
+        let non_missing = (v.len() - v.missing_count()) as f64;
+        let ranges: Vec<_> = bins.bins.iter().filter(|b| b.label != "missing").collect();
+        assert!(ranges.len() <= 8, "{name}: {} bins", ranges.len());
+        for b in &ranges {
+            assert!(
+                b.count as f64 >= 0.05 * non_missing,
+                "{name} {}: {} rows",
+                b.label,
+                b.count
+            );
+        }
+        let missing = bins
+            .bins
+            .iter()
+            .filter(|b| b.label == "missing")
+            .map(|b| b.count)
+            .sum::<u64>();
+        assert_eq!(
+            missing as usize,
+            v.missing_count(),
+            "{name}: missing rows in their own bin"
+        );
+        saw_missing_bin |= missing > 0;
+    }
+    assert!(saw_missing_bin);
+}
+
+#[test]
+fn monotonic_binning_gives_a_bad_rate_that_only_rises_or_only_falls() {
+    let frame = read_table(&fixture("polish_5year_excerpt.arff")).unwrap();
+    let target = read_target(&frame, "bankruptcy", None).unwrap();
+    let options = zhirong_engine::scorecard::BinningOptions {
+        monotonic: true,
+        ..Default::default()
+    };
+    for name in frame.get_column_names().iter().take(64) {
+        let v = values(&frame, name).unwrap();
+        let (breaks, _) =
+            zhirong_engine::scorecard::binning::find_breaks(name, &v, &target.bad, &options)
+                .unwrap();
+        let bins = bin_with_breaks(name, &v, &target.bad, &breaks).unwrap();
+        let rates: Vec<f64> = bins
+            .bins
+            .iter()
+            .filter(|b| b.label != "missing")
+            .map(|b| b.bad as f64 / b.count as f64)
+            .collect();
+        let rising = rates.windows(2).all(|w| w[1] >= w[0]);
+        let falling = rates.windows(2).all(|w| w[1] <= w[0]);
+        assert!(rising || falling, "{name}: {rates:?}");
+    }
+}
+
+#[test]
+fn given_breaks_that_leave_a_level_in_no_group_are_refused_naming_it() {
+    let frame = german();
+    let target = read_target(&frame, TARGET, None).unwrap();
+    let breaks = parse_breaks(r#"{"housing": [["rent"], ["own"]]}"#).unwrap();
+    let v = values(&frame, "housing").unwrap();
+    let err = bin_with_breaks("housing", &v, &target.bad, &breaks["housing"]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "breaks for \"housing\": the level \"for free\" in the data is in no group"
+    );
+}
+
+#[test]
+fn a_missing_value_without_a_missing_bin_is_an_error_not_a_silent_score() {
+    let card = reference_fit();
+    let mut record = record_of(&card, &german(), 0);
+    record.insert("duration_in_month".into(), Field::Missing);
+    let err = card.scorer().score_record(&record).unwrap_err();
+    assert!(
+        matches!(&err, ScorecardError::MissingValue { variable, .. } if variable == "duration_in_month"),
+        "{err}"
     );
 }
