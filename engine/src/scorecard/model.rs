@@ -8,8 +8,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::binning::{
-    Bin, BinLookup, BinningOptions, Breaks, ColumnProfile, MissingPolicy, NEUTRAL_BIN,
-    VariableBins, VariableKind, assign_bins, bin_with_breaks, find_breaks,
+    Bin, BinLookup, BinRule, BinningOptions, Breaks, ColumnProfile, MissingPolicy, NEUTRAL_BIN,
+    VariableBins, VariableBreaks, VariableKind, assign_bins, bin_with_breaks, find_breaks,
 };
 use super::error::{Result, ScorecardError};
 use super::logistic::{self, Design};
@@ -122,6 +122,32 @@ pub struct ModelVariable {
     pub iv: f64,
     pub breaks_given: bool,
     pub bins: Vec<ModelBin>,
+}
+
+impl ModelVariable {
+    /// The variable's breaks in the `--breaks` form, to refit with the same bins.
+    pub fn breaks(&self) -> VariableBreaks {
+        match self.kind {
+            VariableKind::Numeric => VariableBreaks::Numeric(
+                self.bins
+                    .iter()
+                    .filter_map(|b| match b.bin.rule {
+                        BinRule::Range { upper, .. } => upper,
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            VariableKind::Categorical => VariableBreaks::Categorical(
+                self.bins
+                    .iter()
+                    .filter_map(|b| match &b.bin.rule {
+                        BinRule::Levels { levels } => Some(levels.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// A variable the fit looked at, kept or not, with why.
