@@ -104,8 +104,8 @@ def round_half_away(x: np.ndarray) -> np.ndarray:
 # ---- the model ----------------------------------------------------------------------------------
 def value(df: pd.DataFrame, as_of: str) -> pd.DataFrame:
     as_of_d = np.datetime64(as_of, "D")
-    ptype = df["patent_type"]
-    status = df["legal_status"]
+    ptype = df["patent_type"].astype("category")  # low-cardinality strings: map per category
+    status = df["legal_status"].astype("category")
     filing = to_days(df["filing_date"])
 
     # statutory term, expiry, remaining years
@@ -132,7 +132,7 @@ def value(df: pd.DataFrame, as_of: str) -> pd.DataFrame:
     pvd = 0.30 * lvd + 0.40 * tvd + 0.30 * evd
 
     # income approach
-    section = df["ipc_main"].str.strip().str[:1].str.upper()
+    section = df["ipc_main"].str.strip().str[:1].str.upper().astype("category")
     base_rate = section.map(BASE_RATE).fillna(BASE_RATE_OTHER).to_numpy(dtype=np.float64)
     life_cap = section.map(LIFE_CAP).fillna(LIFE_CAP_OTHER).to_numpy(dtype=np.float64)
     given_rate = df["royalty_rate"].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -171,12 +171,12 @@ def value(df: pd.DataFrame, as_of: str) -> pd.DataFrame:
     code = np.zeros(len(df), dtype=np.int64)
     for k, b in enumerate(bits):
         code |= b.astype(np.int64) << k
-    table = np.array([",".join(f for k, f in enumerate(FLAG_NAMES) if c >> k & 1) for c in range(128)],
-                     dtype=object)
-    flags = table[code]
+    table = pd.Series([",".join(f for k, f in enumerate(FLAG_NAMES) if c >> k & 1) for c in range(128)],
+                      dtype="str")
+    flags = table.take(code).array
 
     return pd.DataFrame({
-        "patent_id": df["patent_id"].to_numpy(),
+        "patent_id": df["patent_id"].array,
         "term_years": term,
         "remaining_years": remaining,
         "lvd": lvd,
@@ -192,7 +192,7 @@ def value(df: pd.DataFrame, as_of: str) -> pd.DataFrame:
         "pledge_rate": pledge_rate,
         "eligible": eligible,
         "collateral_fen": collateral_fen.astype(np.int64),
-        "flags": pd.array(flags, dtype="str"),
+        "flags": flags,
         "model_version": MODEL_VERSION,
     }, columns=OUTPUT_COLUMNS)
 

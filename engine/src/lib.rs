@@ -12,5 +12,7 @@ pub mod valuation;
 
 pub use error::{EngineError, Result};
 
+pub mod scorecard;
+
 /// Model version strings, stored with every result.
 pub const VALUATION_MODEL: &str = "zr-val-1";

@@ -111,8 +111,12 @@ fn uuid_like() -> String {
     format!("{nanos:x}")
 }
 
-/// The `zhirong` binary built beside this test executable.
+/// The `zhirong` binary: `ZHIRONG_BIN` when set (to test a release build, say), else the one
+/// built beside this test executable.
 pub fn zhirong_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("ZHIRONG_BIN") {
+        return PathBuf::from(bin);
+    }
     let exe = std::env::current_exe().expect("current exe");
     // target/<profile>/deps/<test> -> target/<profile>/zhirong
     let profile_dir = exe.parent().and_then(|p| p.parent()).expect("target dir");

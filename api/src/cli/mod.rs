@@ -2,6 +2,8 @@
 //! commands live beside this file, one module each. Exit status: 0 success, 1 a failure of ours or of the
 //! environment (database unreachable, …), 2 bad arguments or bad input, with a one-line reason.
 
+mod scorecard;
+
 use std::io::{BufRead, IsTerminal};
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -70,6 +72,11 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Credit scorecards: fit, apply, report.
+    Scorecard {
+        #[command(subcommand)]
+        command: scorecard::ScorecardCommand,
     },
 }
 
@@ -158,7 +165,7 @@ pub fn main() -> ExitCode {
 /// Clap's error as one line: the message and what it lists, without the usage block.
 fn one_line(e: &clap::Error) -> String {
     if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "a command is required: serve, migrate, demo, value, import, user or audit"
+        return "a command is required: serve, migrate, demo, value, import, scorecard, user or audit"
             .to_string();
     }
     let rendered = e.render().to_string();
@@ -179,6 +186,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let command = match cli.command {
         Command::Value(args) => return value::value(args),
         Command::Import { command } => return value::import(command),
+        Command::Scorecard { command } => return scorecard::run(command),
         other => other,
     };
     let settings = Settings::load(cli.config.as_deref())?;
@@ -204,7 +212,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }
-        Command::Value(_) | Command::Import { .. } => Ok(()),
+        Command::Value(_) | Command::Import { .. } | Command::Scorecard { .. } => Ok(()),
         Command::Demo { reset, as_of } => {
             run_demo(&settings, reset, as_of.unwrap_or(demo::DEMO_AS_OF))
         }
@@ -398,10 +406,17 @@ fn reserve_a_core_for_http() {
     if std::env::var_os("POLARS_MAX_THREADS").is_some() {
         return;
     }
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     // SAFETY: called before the server starts any thread; nothing reads the environment
     // concurrently (the process is still single-threaded here).
-    unsafe { std::env::set_var("POLARS_MAX_THREADS", cores.saturating_sub(1).max(1).to_string()) };
+    unsafe {
+        std::env::set_var(
+            "POLARS_MAX_THREADS",
+            cores.saturating_sub(1).max(1).to_string(),
+        )
+    };
 }
 
 fn random_secret() -> Result<Secret, String> {
