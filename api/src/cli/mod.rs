@@ -18,6 +18,9 @@ use crate::domain::Fen;
 use crate::services::users::{self, NewUserRequest, UserError};
 use crate::{startup, telemetry};
 
+mod pool;
+mod risk;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "zhirong",
@@ -61,6 +64,16 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Enterprise risk monitoring (zr-risk-1).
+    Risk {
+        #[command(subcommand)]
+        command: risk::RiskCommand,
+    },
+    /// Risk-compensation pools: depletion simulation and stress tests.
+    Pool {
+        #[command(subcommand)]
+        command: pool::PoolCommand,
     },
 }
 
@@ -149,7 +162,8 @@ pub fn main() -> ExitCode {
 /// Clap's error as one line: the message and what it lists, without the usage block.
 fn one_line(e: &clap::Error) -> String {
     if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "a command is required: serve, migrate, demo, user or audit".to_string();
+        return "a command is required: serve, migrate, demo, user, audit, risk or pool"
+            .to_string();
     }
     let rendered = e.render().to_string();
     let message: Vec<&str> = rendered
@@ -233,6 +247,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 ))),
             }
         }
+        Command::Risk { command } => risk::run(command),
+        Command::Pool { command } => pool::run(command),
     }
 }
 

@@ -15,7 +15,7 @@ use polars::prelude::*;
 
 use super::columns as c;
 use super::error::RiskError;
-use super::model::{EnterpriseEvents, EnterpriseScore, RiskEvent};
+use super::model::{Alert, EnterpriseEvents, EnterpriseScore, RiskEvent};
 use super::params::{EventType, Rating};
 
 const REQUIRED: &str = "enterprise_id, event_type, occurred_on, ref";
@@ -359,4 +359,26 @@ pub fn read_previous_ratings(path: &Path) -> Result<HashMap<String, Rating>, Ris
         out.insert(id.to_string(), rating);
     }
     Ok(out)
+}
+
+/// Alerts as a table: `enterprise_id, kind, message, events` (each event as `type ref date`,
+/// separated by `; `, the largest contribution first).
+pub fn alerts_frame(alerts: &[Alert]) -> Result<DataFrame, RiskError> {
+    let text = |f: &dyn Fn(&Alert) -> String| alerts.iter().map(f).collect::<Vec<String>>();
+    let df = DataFrame::new_infer_height(vec![
+        Column::new(c::ENTERPRISE_ID.into(), text(&|a| a.enterprise_id.clone())),
+        Column::new("kind".into(), text(&|a| a.kind.name().to_string())),
+        Column::new("message".into(), text(&|a| a.message.clone())),
+        Column::new(
+            "events".into(),
+            text(&|a| {
+                a.events
+                    .iter()
+                    .map(|e| format!("{} {} {}", e.event_type, e.reference, e.occurred_on))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }),
+        ),
+    ])?;
+    Ok(df)
 }
