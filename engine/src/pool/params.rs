@@ -87,7 +87,7 @@ impl PoolRules {
                 return bad(field, format!("{v} is not between 0 and 1"));
             }
         }
-        if !(self.leverage_limit > 0.0) {
+        if self.leverage_limit.is_nan() || self.leverage_limit <= 0.0 {
             return bad(
                 "leverage_limit",
                 format!("{} is not positive", self.leverage_limit),

@@ -226,7 +226,7 @@ impl RiskMonitor {
         let events = self.events.entry(enterprise_id.to_string()).or_default();
         let previous = self.scores.get(enterprise_id).map(|s| Previous {
             rating: s.rating,
-            seen: Some(event_keys(events, self.as_of)),
+            seen: Some(alerting_event_keys(events, self.as_of)),
         });
         events.push(event);
         let score = score_enterprise(enterprise_id, events, self.as_of, &self.params);
@@ -239,9 +239,15 @@ impl RiskMonitor {
 /// (type, ref): what identifies an event within its enterprise.
 pub type EventKey = (EventType, String);
 
-fn event_keys(events: &[RiskEvent], as_of: NaiveDate) -> HashSet<EventKey> {
-    counted_events(events, as_of)
-        .into_iter()
+/// The keys of the events that can raise an alert of their own (fee grace, LTV breach): all that
+/// [`alerts`] looks up in [`Previous::seen`].
+fn alerting_event_keys(events: &[RiskEvent], as_of: NaiveDate) -> HashSet<EventKey> {
+    events
+        .iter()
+        .filter(|e| {
+            e.occurred_on <= as_of
+                && matches!(e.event_type, EventType::FeeGrace | EventType::LtvBreach)
+        })
         .map(|e| (e.event_type, e.reference.clone()))
         .collect()
 }
@@ -250,8 +256,9 @@ fn event_keys(events: &[RiskEvent], as_of: NaiveDate) -> HashSet<EventKey> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Previous {
     pub rating: Rating,
-    /// The events it counted; `None` when only the rating is known (a scores file), in which case
-    /// every fee-grace and LTV event still current raises its alert again.
+    /// The events it counted (only the fee-grace and LTV-breach ones are looked at); `None` when only
+    /// the rating is known (a scores file), in which case every fee-grace and LTV event still current
+    /// raises its alert again.
     pub seen: Option<HashSet<EventKey>>,
 }
 
