@@ -555,3 +555,33 @@ fn scores_round_trip_through_a_file_as_previous_ratings() {
         assert_eq!(previous["E2"], Rating::Normal);
     }
 }
+
+#[test]
+fn a_parquet_event_file_with_a_date_column_is_read_like_csv() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.parquet");
+    let epoch = d("1970-01-01");
+    let days = |s: &str| (d(s) - epoch).num_days() as i32;
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new("enterprise_id".into(), ["E1", "E1"]),
+        Column::new("event_type".into(), ["overdue_90", "patent_freeze"]),
+        Column::new(
+            "occurred_on".into(),
+            [days("2026-10-01"), days("2026-12-01")],
+        )
+        .cast(&DataType::Date)
+        .unwrap(),
+        Column::new("ref".into(), ["a", "b"]),
+    ])
+    .unwrap();
+    write_table(&mut df, &path).unwrap();
+    let e = read_events(&path, d(AS_OF)).unwrap_err().to_string();
+    assert!(
+        e.contains("row 2, column `occurred_on`: 2026-12-01 is after"),
+        "{e}"
+    );
+    let grouped = read_events(&path, d("2026-12-31")).unwrap();
+    assert_eq!(grouped[0].events[1].occurred_on, d("2026-12-01"));
+    assert_eq!(grouped[0].events[1].event_type, EventType::PatentFreeze);
+}
