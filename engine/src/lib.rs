@@ -16,3 +16,6 @@ pub mod scorecard;
 
 /// Model version strings, stored with every result.
 pub const VALUATION_MODEL: &str = "zr-val-1";
+
+pub mod pool;
+pub mod risk;

@@ -20,6 +20,8 @@ use crate::domain::Fen;
 use crate::services::users::{self, NewUserRequest, UserError};
 use crate::{startup, telemetry};
 
+mod pool;
+mod risk;
 mod value;
 
 #[derive(Debug, Parser)]
@@ -77,6 +79,16 @@ pub enum Command {
     Scorecard {
         #[command(subcommand)]
         command: scorecard::ScorecardCommand,
+    },
+    /// Enterprise risk monitoring (zr-risk-1).
+    Risk {
+        #[command(subcommand)]
+        command: risk::RiskCommand,
+    },
+    /// Risk-compensation pools: depletion simulation and stress tests.
+    Pool {
+        #[command(subcommand)]
+        command: pool::PoolCommand,
     },
 }
 
@@ -165,7 +177,7 @@ pub fn main() -> ExitCode {
 /// Clap's error as one line: the message and what it lists, without the usage block.
 fn one_line(e: &clap::Error) -> String {
     if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "a command is required: serve, migrate, demo, value, import, scorecard, user or audit"
+        return "a command is required: serve, migrate, demo, value, import, scorecard, risk, pool, user or audit"
             .to_string();
     }
     let rendered = e.render().to_string();
@@ -187,6 +199,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Value(args) => return value::value(args),
         Command::Import { command } => return value::import(command),
         Command::Scorecard { command } => return scorecard::run(command),
+        Command::Risk { command } => return risk::run(command),
+        Command::Pool { command } => return pool::run(command),
         other => other,
     };
     let settings = Settings::load(cli.config.as_deref())?;
@@ -212,7 +226,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }
-        Command::Value(_) | Command::Import { .. } | Command::Scorecard { .. } => Ok(()),
+        Command::Value(_)
+        | Command::Import { .. }
+        | Command::Scorecard { .. }
+        | Command::Risk { .. }
+        | Command::Pool { .. } => Ok(()),
         Command::Demo { reset, as_of } => {
             run_demo(&settings, reset, as_of.unwrap_or(demo::DEMO_AS_OF))
         }
