@@ -138,7 +138,24 @@ pub fn run_with_clock(
                 web::scope("/api/enterprise")
                     .wrap(actix_web::middleware::from_fn(idempotent))
                     .wrap(actix_web::middleware::from_fn(|r, n| require_roles(guard::ENTERPRISE, r, n)))
-                    .service(routes::organisation::enterprise),
+                    .service(routes::organisation::enterprise)
+                    .service(routes::enterprise::profile::get_profile)
+                    .service(routes::enterprise::profile::put_profile)
+                    // The template before `/patents/{id}`, which would take it for an id.
+                    .service(routes::enterprise::patents::template)
+                    .service(routes::enterprise::patents::list)
+                    .service(routes::enterprise::patents::create)
+                    .service(routes::enterprise::patents::import)
+                    .service(routes::enterprise::patents::get_one)
+                    .service(routes::enterprise::patents::update)
+                    .service(routes::enterprise::patents::remove)
+                    .service(routes::enterprise::valuations::create)
+                    .service(routes::enterprise::applications::create)
+                    .service(routes::enterprise::applications::list)
+                    .service(routes::enterprise::applications::get_one)
+                    .service(routes::enterprise::applications::readiness)
+                    .service(routes::enterprise::applications::submit)
+                    .service(routes::enterprise::applications::withdraw),
             )
             .service(
                 web::scope("/api/bank")

@@ -283,6 +283,17 @@ pub fn http_request(
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> HttpResponse {
+    http_request_bytes(addr, method, path, headers, body.map(str::as_bytes))
+}
+
+/// The same with a body of any bytes; a `Content-Type` among `headers` replaces the JSON default.
+pub fn http_request_bytes(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> HttpResponse {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
@@ -293,17 +304,20 @@ pub fn http_request(
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    let body = body.unwrap_or("");
+    let body = body.unwrap_or(b"");
     if method != "GET" {
-        head.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            head.push_str("Content-Type: application/json\r\n");
+        }
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).expect("send head");
     // The server may answer (413, 400) and close before it has read a large body.
-    let _ = stream.write_all(body.as_bytes());
+    let _ = stream.write_all(body);
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read");
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -382,6 +396,33 @@ impl Client {
         let mut auth = String::new();
         let h = self.headers(&mut auth, extra);
         http_request(self.addr, "POST", path, &h, Some(&body.to_string()))
+    }
+
+    pub fn put(&self, path: &str, body: &serde_json::Value) -> HttpResponse {
+        let mut auth = String::new();
+        let h = self.headers(&mut auth, &[]);
+        http_request(self.addr, "PUT", path, &h, Some(&body.to_string()))
+    }
+
+    pub fn delete(&self, path: &str) -> HttpResponse {
+        let mut auth = String::new();
+        let h = self.headers(&mut auth, &[]);
+        http_request(self.addr, "DELETE", path, &h, Some(""))
+    }
+
+    /// POSTs `bytes` as the file field `file` of a multipart form.
+    pub fn upload(&self, path: &str, filename: &str, bytes: &[u8]) -> HttpResponse {
+        let boundary = "zhirong-test-boundary-7e3f";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let mut auth = String::new();
+        let h = self.headers(&mut auth, &[("Content-Type", content_type.as_str())]);
+        http_request_bytes(self.addr, "POST", path, &h, Some(&body))
     }
 
     /// Logs in and returns a client carrying the access token, and the whole token response.

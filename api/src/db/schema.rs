@@ -106,6 +106,8 @@ diesel::table! {
         co_owners -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+        co_owner_consent -> Bool,
     }
 }
 
@@ -316,6 +318,7 @@ diesel::table! {
         raised_at -> Timestamp,
         acknowledged_at -> Nullable<Timestamp>,
         acknowledged_by -> Nullable<BigInt>,
+        read_at -> Nullable<Timestamp>,
     }
 }
 

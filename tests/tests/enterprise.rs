@@ -1,0 +1,524 @@
+//! The enterprise view (企知宝) end to end, on both backends: profile, patents by hand and by
+//! CSV, valuation and credit line, applications with the readiness check; and every kind of bad
+//! input refused with the field named and nothing partly written.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{Duration, NaiveDate, Utc};
+use serde_json::{Value, json};
+use zhirong_api::domain::{PatentNumber, PatentType};
+use zhirong_tests::{Backend, Client, DEMO_PASSWORD, Server, TestDb, load_demo, on_both_backends};
+
+/// Today in China (the server's legal dates are China calendar dates).
+fn today() -> NaiveDate {
+    (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+/// A valid number of the given type; serials far from the demo's.
+fn number(t: PatentType, serial: u32) -> String {
+    PatentNumber::new_style(2019, t, 9_800_000 + serial).to_string()
+}
+
+/// A granted, valid invention with revenue, its fee paid until `fee_paid_until`.
+fn patent(number: &str, fee_paid_until: NaiveDate) -> Value {
+    json!({
+        "patent_number": number,
+        "patent_type": "invention",
+        "title": "一种测试用的专利",
+        "filing_date": "2019-03-01",
+        "grant_date": "2021-05-10",
+        "legal_status": "valid",
+        "ipc_main": "G06F 16/00",
+        "claims": 12,
+        "forward_citations": 6,
+        "backward_citations": 10,
+        "family_size": 2,
+        "inventors": 3,
+        "transfers": 1,
+        "licenses": 1,
+        "litigations": 0,
+        "invalidation_requests": 0,
+        "fee_paid_until": fee_paid_until.to_string(),
+        "revenue_fen": 500_000_000i64,
+    })
+}
+
+const HEADER: &str = "patent_number,patent_type,title,filing_date,grant_date,legal_status,ipc_main,claims,forward_citations,backward_citations,family_size,inventors,transfers,licenses,litigations,invalidation_requests,fee_paid_until,revenue_fen,royalty_rate,co_owners,co_owner_consent";
+
+fn csv_row(number: &str, t: &str, fee: NaiveDate) -> String {
+    format!(
+        "{number},{t},\"标题, 带逗号\",2020-01-15,2021-09-01,valid,H04L 9/32,8,3,5,1,2,0,0,0,0,{fee},120000000,,0,false"
+    )
+}
+
+fn patent_count(client: &Client) -> i64 {
+    let res = client.get("/api/enterprise/patents");
+    assert_eq!(res.status, 200, "{}", res.body);
+    res.json()["total"].as_i64().unwrap()
+}
+
+fn demo_bank_id(server: &Server) -> i64 {
+    let (officer, _) = server.client().login("demo-officer", DEMO_PASSWORD);
+    officer.get("/api/bank/organisation").json()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// Logs in a user of another demo enterprise, created for the test.
+fn other_enterprise(server: &Server, me: &Client) -> Client {
+    let (admin, _) = server.client().login("demo-admin", DEMO_PASSWORD);
+    let mine = me.get("/api/enterprise/profile").json()["id"]
+        .as_i64()
+        .unwrap();
+    let orgs = admin.get("/api/admin/organisations?kind=enterprise").json();
+    let other = orgs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .find(|id| *id != mine)
+        .unwrap();
+    let res = admin.post(
+        "/api/admin/users",
+        &json!({"username": "other-enterprise", "role": "enterprise_user", "org_id": other, "password": "another enterprise passphrase"}),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    server
+        .client()
+        .login("other-enterprise", "another enterprise passphrase")
+        .0
+}
+
+fn an_enterprise_goes_from_its_patents_to_a_submitted_application(backend: Backend) {
+    let db = TestDb::new(backend);
+    load_demo(&db);
+    let server = Server::start(&db.url);
+    let (me, _) = server.client().login("demo-enterprise", DEMO_PASSWORD);
+
+    // Profile: read, update the contact; the USCC stays.
+    let profile = me.get("/api/enterprise/profile");
+    assert_eq!(profile.status, 200, "{}", profile.body);
+    let profile = profile.json();
+    assert_eq!(profile["uscc"].as_str().unwrap().len(), 18);
+    let updated = me.put(
+        "/api/enterprise/profile",
+        &json!({"name": "测试科技有限公司", "industry": "软件和信息技术服务业",
+                "contact_name": "王经理", "contact_phone": "010-8888 6666",
+                "uscc": profile["uscc"]}),
+    );
+    assert_eq!(updated.status, 200, "{}", updated.body);
+    assert_eq!(updated.json()["name"], "测试科技有限公司");
+    assert_eq!(updated.json()["uscc"], profile["uscc"]);
+    assert_eq!(
+        me.get("/api/enterprise/profile").json()["contact_phone"],
+        "010-8888 6666"
+    );
+
+    // Patents by hand: one with its fee paid, one in the grace period.
+    let before = patent_count(&me);
+    let paid = me.post(
+        "/api/enterprise/patents",
+        &patent(
+            &number(PatentType::Invention, 1),
+            today() + Duration::days(200),
+        ),
+    );
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    let paid_id = paid.json()["id"].as_i64().unwrap();
+    let grace_number = number(PatentType::Invention, 2);
+    let in_grace = me.post(
+        "/api/enterprise/patents",
+        &patent(&grace_number, today() - Duration::days(30)),
+    );
+    assert_eq!(in_grace.status, 201, "{}", in_grace.body);
+    let grace_id = in_grace.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        in_grace.json()["patent_number"],
+        grace_number,
+        "the number is stored normalised"
+    );
+
+    // Patents by CSV, from the template's header.
+    let template = me.get("/api/enterprise/patents/template.csv");
+    assert_eq!(template.status, 200);
+    assert!(template.body.starts_with(HEADER), "{}", template.body);
+    let csv = format!(
+        "{HEADER}\r\n{}\r\n{}\r\n",
+        csv_row(
+            &number(PatentType::Invention, 3),
+            "invention",
+            today() + Duration::days(90)
+        ),
+        csv_row(
+            &number(PatentType::UtilityModel, 4),
+            "utility_model",
+            today() + Duration::days(90)
+        ),
+    );
+    let imported = me.upload(
+        "/api/enterprise/patents/import",
+        "patents.csv",
+        csv.as_bytes(),
+    );
+    assert_eq!(imported.status, 201, "{}", imported.body);
+    let imported_ids: Vec<i64> = imported.json()["imported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    assert_eq!(imported_ids.len(), 2);
+    assert_eq!(patent_count(&me), before + 4);
+    let one = me.get(&format!("/api/enterprise/patents/{}", imported_ids[0]));
+    assert_eq!(one.status, 200);
+    assert_eq!(one.json()["title"], "标题, 带逗号");
+
+    // Filters and paging.
+    let utility = me.get("/api/enterprise/patents?type=utility_model&status=valid&per_page=200");
+    assert_eq!(utility.status, 200, "{}", utility.body);
+    assert!(
+        utility.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["patent_type"] == "utility_model" && p["legal_status"] == "valid")
+    );
+    let page = me.get("/api/enterprise/patents?per_page=1&page=2").json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["total"].as_i64().unwrap(), before + 4);
+
+    // Valuation: the credit line, per patent the waterfall, and what would raise the line.
+    let valued = me.post(
+        "/api/enterprise/valuations",
+        &json!({"patent_ids": [paid_id, grace_id]}),
+    );
+    assert_eq!(valued.status, 200, "{}", valued.body);
+    let valued = valued.json();
+    assert_eq!(valued["model_version"], "zr-val-1");
+    assert_eq!(valued["as_of"], today().to_string());
+    let patents = valued["patents"].as_array().unwrap();
+    assert_eq!(patents.len(), 2);
+    let sum: i64 = patents
+        .iter()
+        .map(|p| p["collateral_fen"].as_i64().unwrap())
+        .sum();
+    assert!(sum > 0);
+    assert_eq!(valued["credit_line_fen"].as_i64().unwrap(), sum);
+    for p in patents {
+        assert!(p["appraised_fen"].as_i64().unwrap() >= p["collateral_fen"].as_i64().unwrap());
+        assert!(p["explanation"]["indicators"].as_array().unwrap().len() > 5);
+    }
+    assert_eq!(patents[1]["patent_id"], grace_id);
+    assert_eq!(patents[1]["flags"], json!(["fee_grace"]));
+    let pay_fee = valued["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "pay_fee")
+        .expect("paying the fee is suggested");
+    assert_eq!(pay_fee["patent_id"], grace_id);
+    assert!(pay_fee["gain_fen"].as_i64().unwrap() > 0);
+    let line = valued["credit_line_fen"].as_i64().unwrap();
+
+    // A draft within the line; the readiness check names the fee in grace; fix it; submit.
+    let bank_id = demo_bank_id(&server);
+    let draft = me.post(
+        "/api/enterprise/applications",
+        &json!({"bank_id": bank_id, "amount_fen": line, "term_months": 12,
+                "purpose": "研发投入", "patent_ids": [paid_id, grace_id]}),
+    );
+    assert_eq!(draft.status, 201, "{}", draft.body);
+    let draft = draft.json();
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["patents"].as_array().unwrap().len(), 2);
+    let app_id = draft["id"].as_i64().unwrap();
+    let refused = me.post(
+        &format!("/api/enterprise/applications/{app_id}/submit"),
+        &json!({}),
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let failed = refused.json()["error"]["details"]["failed"].clone();
+    assert_eq!(failed.as_array().unwrap().len(), 1, "{failed}");
+    assert_eq!(failed[0]["ground"], "fee_unpaid");
+    assert_eq!(failed[0]["patent_id"], grace_id);
+    // A patent named in an open application cannot be removed.
+    let pinned = me.delete(&format!("/api/enterprise/patents/{grace_id}"));
+    assert_eq!(pinned.status, 409, "{}", pinned.body);
+    let fixed = me.put(
+        &format!("/api/enterprise/patents/{grace_id}"),
+        &patent(&grace_number, today() + Duration::days(365)),
+    );
+    assert_eq!(fixed.status, 200, "{}", fixed.body);
+    let ready = me.get(&format!("/api/enterprise/applications/{app_id}/readiness"));
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert_eq!(ready.json()["ready"], true, "{}", ready.body);
+    let submitted = me.post(
+        &format!("/api/enterprise/applications/{app_id}/submit"),
+        &json!({}),
+    );
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+    assert_eq!(submitted.json()["status"], "submitted");
+    assert!(submitted.json()["submitted_at"].is_string());
+    let again = me.post(
+        &format!("/api/enterprise/applications/{app_id}/submit"),
+        &json!({}),
+    );
+    assert_eq!(again.status, 409);
+
+    // A second application on the imported patents, withdrawn; its patents are free again.
+    let second = me.post(
+        "/api/enterprise/applications",
+        &json!({"bank_id": bank_id, "amount_fen": 100, "term_months": 24,
+                "purpose": "流动资金", "patent_ids": [imported_ids[0]]}),
+    );
+    assert_eq!(second.status, 201, "{}", second.body);
+    let second_id = second.json()["id"].as_i64().unwrap();
+    let withdrawn = me.post(
+        &format!("/api/enterprise/applications/{second_id}/withdraw"),
+        &json!({}),
+    );
+    assert_eq!(withdrawn.status, 200, "{}", withdrawn.body);
+    assert_eq!(withdrawn.json()["status"], "withdrawn");
+    let list = me.get("/api/enterprise/applications").json();
+    let statuses: Vec<(i64, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_i64().unwrap(),
+                a["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(statuses.contains(&(app_id, "submitted".into())));
+    assert!(statuses.contains(&(second_id, "withdrawn".into())));
+    let removed = me.delete(&format!("/api/enterprise/patents/{}", imported_ids[0]));
+    assert_eq!(removed.status, 204, "{}", removed.body);
+    assert_eq!(
+        me.get(&format!("/api/enterprise/patents/{}", imported_ids[0]))
+            .status,
+        404
+    );
+    assert_eq!(patent_count(&me), before + 3);
+}
+
+fn bad_input_is_refused_naming_the_field_and_nothing_is_written(backend: Backend) {
+    let db = TestDb::new(backend);
+    load_demo(&db);
+    let server = Server::start(&db.url);
+    let (me, _) = server.client().login("demo-enterprise", DEMO_PASSWORD);
+    let before = patent_count(&me);
+    let fee = today() + Duration::days(100);
+
+    // Profile: the USCC is fixed, and a bad one is refused too.
+    for uscc in ["91310110666007217T", "91310110666007217X"] {
+        let res = me.put(
+            "/api/enterprise/profile",
+            &json!({"name": "改名", "uscc": uscc}),
+        );
+        assert_eq!(res.status, 400, "{}", res.body);
+        assert_eq!(res.json()["error"]["field"], "uscc");
+    }
+    let res = me.put("/api/enterprise/profile", &json!({"name": "  "}));
+    assert_eq!(res.json()["error"]["field"], "name");
+
+    // Patent numbers: a wrong check character, a type digit that disagrees with the type.
+    let mut bad_check = patent("ZL201310699744.3", fee);
+    bad_check["patent_number"] = json!("ZL201310699744.3");
+    let res = me.post("/api/enterprise/patents", &bad_check);
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["error"]["field"], "patent_number");
+    assert!(
+        res.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected '2'")
+    );
+    let mut mismatch = patent(&number(PatentType::Invention, 10), fee);
+    mismatch["patent_type"] = json!("design");
+    let res = me.post("/api/enterprise/patents", &mismatch);
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["error"]["field"], "patent_number");
+    assert!(res.body.contains("design"), "{}", res.body);
+    let mut negative = patent(&number(PatentType::Invention, 11), fee);
+    negative["claims"] = json!(-1);
+    let res = me.post("/api/enterprise/patents", &negative);
+    assert_eq!(res.json()["error"]["field"], "claims");
+    let mut missing = patent(&number(PatentType::Invention, 11), fee);
+    missing.as_object_mut().unwrap().remove("family_size");
+    let res = me.post("/api/enterprise/patents", &missing);
+    assert_eq!(res.json()["error"]["field"], "family_size");
+    assert_eq!(patent_count(&me), before);
+
+    // A duplicate number is refused.
+    let first = me.post(
+        "/api/enterprise/patents",
+        &patent(&number(PatentType::Invention, 12), fee),
+    );
+    assert_eq!(first.status, 201, "{}", first.body);
+    let own_id = first.json()["id"].as_i64().unwrap();
+    let dup = me.post(
+        "/api/enterprise/patents",
+        &patent(&number(PatentType::Invention, 12), fee),
+    );
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    assert_eq!(dup.json()["error"]["field"], "patent_number");
+    let before = before + 1;
+
+    // CSV: a missing column; bad rows all reported (row, column, reason); nothing written.
+    let no_claims = HEADER.replace(",claims,", ",");
+    let res = me.upload(
+        "/api/enterprise/patents/import",
+        "p.csv",
+        format!("{no_claims}\n").as_bytes(),
+    );
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["error"]["field"], "claims");
+    assert_eq!(res.json()["error"]["details"]["problems"][0]["row"], 0);
+    let good = csv_row(&number(PatentType::Invention, 20), "invention", fee);
+    let bad_check_row = csv_row("201310699744.3", "invention", fee);
+    let bad_type_row = csv_row(&number(PatentType::Design, 21), "invention", fee);
+    let bad_date_row = csv_row(&number(PatentType::Invention, 22), "invention", fee)
+        .replace("2020-01-15", "2020-13-45");
+    let dup_row = good.clone();
+    let csv =
+        format!("{HEADER}\n{good}\n{bad_check_row}\n{bad_type_row}\n{bad_date_row}\n{dup_row}\n");
+    let res = me.upload("/api/enterprise/patents/import", "p.csv", csv.as_bytes());
+    assert_eq!(res.status, 400, "{}", res.body);
+    let problems = res.json()["error"]["details"]["problems"].clone();
+    let cells: Vec<(i64, String)> = problems
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        vec![
+            (2, "patent_number".into()),
+            (3, "patent_number".into()),
+            (4, "filing_date".into()),
+            (5, "patent_number".into()),
+        ],
+        "{problems}"
+    );
+    assert_eq!(patent_count(&me), before, "nothing partly written");
+    // Unless the good rows are asked for.
+    let res = me.upload(
+        "/api/enterprise/patents/import?mode=valid_only",
+        "p.csv",
+        csv.as_bytes(),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    assert_eq!(res.json()["imported"].as_array().unwrap().len(), 1);
+    assert_eq!(res.json()["rejected"].as_array().unwrap().len(), 4);
+    assert_eq!(patent_count(&me), before + 1);
+    let before = before + 1;
+
+    // Not a CSV: an Excel file, bytes that are not text, an oversize upload, no file at all.
+    let res = me.upload(
+        "/api/enterprise/patents/import",
+        "p.xlsx",
+        b"PK\x03\x04\x14\x00\x06\x00not really a workbook",
+    );
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["error"]["field"], "file");
+    let res = me.upload(
+        "/api/enterprise/patents/import",
+        "p.csv",
+        b"\xff\xfe\x00garbage",
+    );
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["error"]["field"], "file");
+    let huge = vec![b'a'; 3 * 1024 * 1024];
+    let res = me.upload("/api/enterprise/patents/import", "big.csv", &huge);
+    assert_eq!(res.status, 413, "{}", res.body);
+    assert_eq!(res.json()["error"]["field"], "file");
+    let res = me.post("/api/enterprise/patents/import", &json!({}));
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(patent_count(&me), before);
+
+    // Another enterprise's patent is not found, whatever the route.
+    let other = other_enterprise(&server, &me);
+    let theirs = other.post(
+        "/api/enterprise/patents",
+        &patent(&number(PatentType::Invention, 30), fee),
+    );
+    assert_eq!(theirs.status, 201, "{}", theirs.body);
+    let theirs = theirs.json()["id"].as_i64().unwrap();
+    let path = format!("/api/enterprise/patents/{theirs}");
+    assert_eq!(me.get(&path).status, 404);
+    assert_eq!(
+        me.put(&path, &patent(&number(PatentType::Invention, 30), fee))
+            .status,
+        404
+    );
+    assert_eq!(me.delete(&path).status, 404);
+    let res = me.post(
+        "/api/enterprise/valuations",
+        &json!({"patent_ids": [own_id, theirs]}),
+    );
+    assert_eq!(res.status, 404, "{}", res.body);
+    let bank_id = demo_bank_id(&server);
+    let res = me.post(
+        "/api/enterprise/applications",
+        &json!({"bank_id": bank_id, "amount_fen": 100, "term_months": 12,
+                "purpose": "x", "patent_ids": [theirs]}),
+    );
+    assert_eq!(res.status, 404, "{}", res.body);
+    assert_eq!(other.get(&path).status, 200);
+
+    // Applications: above the line, a term outside 12–24 months, a bank that is not one.
+    let line = me
+        .post(
+            "/api/enterprise/valuations",
+            &json!({"patent_ids": [own_id]}),
+        )
+        .json()["credit_line_fen"]
+        .as_i64()
+        .unwrap();
+    assert!(line > 0);
+    let apps_before = me.get("/api/enterprise/applications").json();
+    let app = |amount: i64, term: i64, bank: i64| {
+        me.post(
+            "/api/enterprise/applications",
+            &json!({"bank_id": bank, "amount_fen": amount, "term_months": term,
+                    "purpose": "研发", "patent_ids": [own_id]}),
+        )
+    };
+    let res = app(line + 1, 12, bank_id);
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["error"]["code"], "AMOUNT_ABOVE_LINE");
+    assert_eq!(res.json()["error"]["field"], "amount_fen");
+    for term in [11, 25] {
+        let res = app(line, term, bank_id);
+        assert_eq!(res.status, 400, "{}", res.body);
+        assert_eq!(res.json()["error"]["field"], "term_months");
+    }
+    let own_org = me.get("/api/enterprise/profile").json()["id"]
+        .as_i64()
+        .unwrap();
+    let res = app(line, 12, own_org);
+    assert_eq!(res.json()["error"]["field"], "bank_id");
+    let res = me.post(
+        "/api/enterprise/valuations",
+        &json!({"patent_ids": [own_id, own_id]}),
+    );
+    assert_eq!(res.json()["error"]["field"], "patent_ids");
+    assert_eq!(
+        me.get("/api/enterprise/applications").json(),
+        apps_before,
+        "no application partly written"
+    );
+}
+
+on_both_backends!(
+    an_enterprise_goes_from_its_patents_to_a_submitted_application,
+    bad_input_is_refused_naming_the_field_and_nothing_is_written
+);
