@@ -155,7 +155,11 @@ pub fn run_with_clock(
                     .service(routes::enterprise::applications::get_one)
                     .service(routes::enterprise::applications::readiness)
                     .service(routes::enterprise::applications::submit)
-                    .service(routes::enterprise::applications::withdraw),
+                    .service(routes::enterprise::applications::withdraw)
+                    .service(routes::enterprise::loans::list)
+                    .service(routes::enterprise::alerts::list)
+                    .service(routes::enterprise::alerts::read_all)
+                    .service(routes::enterprise::alerts::read),
             )
             .service(
                 web::scope("/api/bank")

@@ -198,6 +198,42 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ),
         (
             "GET",
+            "/api/enterprise/loans",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/alerts",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/alerts/read-all",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/alerts/{id}/read",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
             "/api/bank/organisation",
             Scope {
                 roles: BANK,
@@ -443,6 +479,33 @@ impl World {
                "purpose": "矩阵测试", "patent_ids": [patent]})
     }
 
+    /// A fresh alert of the demo enterprise or of another one, stored as the monitor would.
+    fn alert(&self, own: bool) -> i64 {
+        use diesel::prelude::*;
+        use zhirong_api::db::models::NewAlert;
+        use zhirong_api::db::schema::alerts;
+        let enterprise = if own {
+            principal_of(&self.db, "demo-enterprise").org_id
+        } else {
+            principal_of(&self.db, "other-enterprise").org_id
+        };
+        diesel::insert_into(alerts::table)
+            .values(NewAlert {
+                enterprise_id: enterprise,
+                bank_id: None,
+                loan_id: None,
+                patent_id: None,
+                kind: "fee_due".into(),
+                severity: "info".into(),
+                message: "矩阵测试提醒".into(),
+                details_json: "{}".into(),
+                raised_at: chrono::Utc::now().naive_utc(),
+            })
+            .returning(alerts::id)
+            .get_result(&mut self.db.connect())
+            .unwrap()
+    }
+
     fn admin(&self) -> &Client {
         &self.clients.iter().find(|(r, _)| *r == "admin").unwrap().1
     }
@@ -492,6 +555,8 @@ impl World {
             let (id, patent) = self.patent(own);
             body = Some(patent);
             template.replace("{id}", &id.to_string())
+        } else if template.contains("/api/enterprise/alerts/{id}") {
+            template.replace("{id}", &self.alert(own).to_string())
         } else if template.contains("/api/enterprise/applications/{id}") {
             template.replace("{id}", &self.application(own).to_string())
         } else {

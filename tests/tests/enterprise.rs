@@ -522,3 +522,161 @@ on_both_backends!(
     an_enterprise_goes_from_its_patents_to_a_submitted_application,
     bad_input_is_refused_naming_the_field_and_nothing_is_written
 );
+
+/// Stores an alert for `enterprise` as the monitor would, and returns its id.
+fn raise_alert(db: &TestDb, enterprise: i64, kind: &str) -> i64 {
+    use diesel::prelude::*;
+    use zhirong_api::db::models::NewAlert;
+    use zhirong_api::db::schema::alerts;
+    let mut conn = db.connect();
+    diesel::insert_into(alerts::table)
+        .values(NewAlert {
+            enterprise_id: enterprise,
+            bank_id: None,
+            loan_id: None,
+            patent_id: None,
+            kind: kind.into(),
+            severity: "warning".into(),
+            message: format!("测试提醒 {kind}"),
+            details_json: r#"{"source":"test"}"#.into(),
+            raised_at: Utc::now().naive_utc(),
+        })
+        .returning(alerts::id)
+        .get_result(&mut conn)
+        .unwrap()
+}
+
+fn an_enterprise_follows_its_loans_alerts_and_fee_reminders(backend: Backend) {
+    let db = TestDb::new(backend);
+    load_demo(&db);
+    let server = Server::start(&db.url);
+    let (me, _) = server.client().login("demo-enterprise", DEMO_PASSWORD);
+    let mine = me.get("/api/enterprise/profile").json()["id"]
+        .as_i64()
+        .unwrap();
+
+    // Loans: the demo enterprise has a live loan; its repayments match the schedule.
+    let loans = me.get("/api/enterprise/loans");
+    assert_eq!(loans.status, 200, "{}", loans.body);
+    let loans = loans.json();
+    let live = loans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["status"] == "active")
+        .expect("a live loan");
+    let schedule = live["schedule"].as_array().unwrap();
+    assert_eq!(
+        schedule.last().unwrap()["principal_fen"],
+        live["principal_fen"],
+        "the principal falls due at maturity"
+    );
+    assert_eq!(schedule.last().unwrap()["due_on"], live["maturity_date"]);
+    assert!(live["next_due_date"].is_string());
+    assert!(!live["patents"].as_array().unwrap().is_empty());
+    for r in live["repayments"].as_array().unwrap() {
+        let due = schedule
+            .iter()
+            .find(|s| s["due_on"] == r["paid_on"])
+            .unwrap_or_else(|| panic!("repayment {r} is not on the schedule"));
+        assert_eq!(due["interest_fen"], r["interest_fen"]);
+        assert_eq!(due["paid"], true);
+    }
+
+    // Alerts: own ones listed and marked read; another enterprise's is not found.
+    let a = raise_alert(&db, mine, "fee_due");
+    let b = raise_alert(&db, mine, "rating_rise");
+    let other = other_enterprise(&server, &me);
+    let theirs_org = other.get("/api/enterprise/profile").json()["id"]
+        .as_i64()
+        .unwrap();
+    let theirs = raise_alert(&db, theirs_org, "overdue");
+    let list = me.get("/api/enterprise/alerts?unread=true").json();
+    let ids: Vec<i64> = list["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.contains(&a) && ids.contains(&b) && !ids.contains(&theirs));
+    let unread = list["unread"].as_i64().unwrap();
+    assert_eq!(
+        me.post(&format!("/api/enterprise/alerts/{theirs}/read"), &json!({}))
+            .status,
+        404
+    );
+    let read = me.post(&format!("/api/enterprise/alerts/{a}/read"), &json!({}));
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert!(read.json()["read_at"].is_string());
+    assert_eq!(
+        me.get("/api/enterprise/alerts").json()["unread"]
+            .as_i64()
+            .unwrap(),
+        unread - 1
+    );
+    let all = me.post("/api/enterprise/alerts/read-all", &json!({}));
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert_eq!(all.json()["marked"].as_i64().unwrap(), unread - 1);
+    let after = me.get("/api/enterprise/alerts?unread=true").json();
+    assert_eq!(after["unread"], 0);
+    assert!(after["alerts"].as_array().unwrap().is_empty());
+    assert!(
+        other.get("/api/enterprise/alerts?unread=true").json()["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == theirs),
+        "another enterprise's alerts are left alone"
+    );
+
+    // Fee reminders: 30 days before, and in the grace period with the late fee accrued.
+    let soon = me.post(
+        "/api/enterprise/patents",
+        &patent(
+            &number(PatentType::Invention, 40),
+            today() + Duration::days(20),
+        ),
+    );
+    let soon = soon.json()["id"].as_i64().unwrap();
+    let late = me.post(
+        "/api/enterprise/patents",
+        &patent(
+            &number(PatentType::Invention, 41),
+            today() - Duration::days(40),
+        ),
+    );
+    let late = late.json()["id"].as_i64().unwrap();
+    let far = me.post(
+        "/api/enterprise/patents",
+        &patent(
+            &number(PatentType::Invention, 42),
+            today() + Duration::days(200),
+        ),
+    );
+    let far = far.json()["id"].as_i64().unwrap();
+    let reminders = me.get("/api/enterprise/alerts").json()["fee_reminders"].clone();
+    let of = |id: i64| {
+        reminders
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["patent_id"] == id)
+            .cloned()
+    };
+    let soon = of(soon).expect("a reminder 30 days ahead");
+    assert_eq!(soon["stage"], "due_30");
+    assert_eq!(soon["days_to_due"], 20);
+    assert_eq!(soon["late_fee_fen"], 0);
+    let late = of(late).expect("a grace-period reminder");
+    assert_eq!(late["stage"], "grace");
+    let fee = late["fee_fen"].as_i64().expect("the schedule has the fee");
+    assert!(fee >= 90_000);
+    assert_eq!(
+        late["late_fee_fen"].as_i64().unwrap(),
+        fee * 10 / 100,
+        "two months started: 10 %"
+    );
+    assert!(of(far).is_none());
+}
+
+on_both_backends!(an_enterprise_follows_its_loans_alerts_and_fee_reminders);

@@ -1,7 +1,9 @@
 //! `/api/enterprise`: the enterprise view (企知宝). Every handler acts for the caller's own
 //! enterprise only.
 
+pub mod alerts;
 pub mod applications;
+pub mod loans;
 pub mod patents;
 pub mod profile;
 pub mod valuations;

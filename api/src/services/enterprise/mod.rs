@@ -2,8 +2,10 @@
 //! applications. Every function takes the caller's organisation and reads or writes only rows
 //! of that organisation; another enterprise's object is "not found".
 
+pub mod alerts;
 pub mod applications;
 pub mod csv;
+pub mod loans;
 pub mod patents;
 pub mod profile;
 pub mod valuations;
