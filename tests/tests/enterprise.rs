@@ -7,7 +7,9 @@
 use chrono::{Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 use zhirong_api::domain::{PatentNumber, PatentType};
-use zhirong_tests::{Backend, Client, DEMO_PASSWORD, Server, TestDb, load_demo, on_both_backends};
+use zhirong_tests::{
+    Backend, Client, DEMO_PASSWORD, Server, TestDb, load_demo, on_both_backends, xlsx,
+};
 
 /// Today in China (the server's legal dates are China calendar dates).
 fn today() -> NaiveDate {
@@ -49,6 +51,21 @@ fn csv_row(number: &str, t: &str, fee: NaiveDate) -> String {
     format!(
         "{number},{t},\"标题, 带逗号\",2020-01-15,2021-09-01,valid,H04L 9/32,8,3,5,1,2,0,0,0,0,{fee},120000000,,0,false"
     )
+}
+
+/// A workbook with the header and one row per patent JSON (counts as number cells).
+fn workbook(patents: &[Value]) -> Vec<u8> {
+    let header: Vec<Value> = HEADER.split(',').map(|h| json!(h)).collect();
+    let mut rows = vec![header];
+    for p in patents {
+        rows.push(
+            HEADER
+                .split(',')
+                .map(|h| p.get(h).cloned().unwrap_or(Value::Null))
+                .collect(),
+        );
+    }
+    xlsx(&rows)
 }
 
 fn patent_count(client: &Client) -> i64 {
@@ -169,6 +186,22 @@ fn an_enterprise_goes_from_its_patents_to_a_submitted_application(backend: Backe
         .collect();
     assert_eq!(imported_ids.len(), 2);
     assert_eq!(patent_count(&me), before + 4);
+
+    // And by Excel.
+    let book = workbook(&[patent(
+        &number(PatentType::Invention, 5),
+        today() + Duration::days(120),
+    )]);
+    let from_excel = me.upload("/api/enterprise/patents/import", "patents.xlsx", &book);
+    assert_eq!(from_excel.status, 201, "{}", from_excel.body);
+    let excel_id = from_excel.json()["imported"][0].as_i64().unwrap();
+    let excel_patent = me
+        .get(&format!("/api/enterprise/patents/{excel_id}"))
+        .json();
+    assert_eq!(excel_patent["claims"], 12);
+    assert_eq!(excel_patent["revenue_fen"], 500_000_000i64);
+    assert_eq!(excel_patent["filing_date"], "2019-03-01");
+    let before = before + 1;
     let one = me.get(&format!("/api/enterprise/patents/{}", imported_ids[0]));
     assert_eq!(one.status, 200);
     assert_eq!(one.json()["title"], "标题, 带逗号");
@@ -428,7 +461,21 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_written(backend: Backend
         b"PK\x03\x04\x14\x00\x06\x00not really a workbook",
     );
     assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["error"]["code"], "NOT_EXCEL");
     assert_eq!(res.json()["error"]["field"], "file");
+    let res = me.upload("/api/enterprise/patents/import", "p.xlsx", csv.as_bytes());
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["error"]["code"], "NOT_EXCEL");
+    // A workbook with a bad row: reported like a CSV row, nothing written.
+    let mut bad_claims = patent(&number(PatentType::Invention, 23), fee);
+    bad_claims["claims"] = json!("many");
+    let book = workbook(&[patent(&number(PatentType::Invention, 24), fee), bad_claims]);
+    let res = me.upload("/api/enterprise/patents/import", "p.xlsx", &book);
+    assert_eq!(res.status, 400, "{}", res.body);
+    let problem = res.json()["error"]["details"]["problems"][0].clone();
+    assert_eq!(problem["row"], 2, "{problem}");
+    assert_eq!(problem["column"], "claims");
+    assert_eq!(patent_count(&me), before);
     let res = me.upload(
         "/api/enterprise/patents/import",
         "p.csv",

@@ -56,7 +56,7 @@ use utoipa::OpenApi;
         super::admin::enable_user,
         super::admin::reset_password,
     ),
-    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::services::enterprise::csv::RowProblem, crate::services::enterprise::applications::FailedGround)),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::services::enterprise::upload::RowProblem, crate::services::enterprise::applications::FailedGround)),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Probes and documentation"),

@@ -10,8 +10,8 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::db_call;
 use crate::services::enterprise::china_today;
-use crate::services::enterprise::csv::{self, ImportReport, MAX_UPLOAD_BYTES};
 use crate::services::enterprise::patents::{self as service, PatentPage, PatentQuery, PatentView};
+use crate::services::enterprise::upload::{self, ImportReport, MAX_UPLOAD_BYTES, Upload};
 use crate::startup::{AppState, RequestId};
 
 /// The JSON of one patent: the input fields of VALUATION.md with the number in
@@ -91,7 +91,7 @@ pub async fn template() -> HttpResponse {
             "Content-Disposition",
             "attachment; filename=\"patents-template.csv\"",
         ))
-        .body(csv::template())
+        .body(upload::template())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -102,7 +102,7 @@ pub struct ImportQuery {
 }
 
 /// Reads the uploaded file (the multipart field `file`, or the first field with a file name).
-async fn read_upload(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>, ApiError> {
+async fn read_upload(req: &HttpRequest, payload: web::Payload) -> Result<Upload, ApiError> {
     let bad_form = |m: String| ApiError::bad_request("BAD_UPLOAD", m, Some("file"));
     let mut form = actix_multipart::Multipart::new(req.headers(), payload);
     while let Some(field) = form.next().await {
@@ -111,6 +111,11 @@ async fn read_upload(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>
         let is_file = disposition
             .as_ref()
             .is_some_and(|d| d.get_name() == Some("file") || d.get_filename().is_some());
+        let filename = disposition
+            .as_ref()
+            .and_then(|d| d.get_filename())
+            .unwrap_or("")
+            .to_string();
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| bad_form(format!("upload interrupted: {e}")))?;
@@ -126,7 +131,7 @@ async fn read_upload(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>
             bytes.extend_from_slice(&chunk);
         }
         if is_file {
-            return Ok(bytes);
+            return Ok(Upload { filename, bytes });
         }
     }
     Err(bad_form(
@@ -134,8 +139,8 @@ async fn read_upload(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>
     ))
 }
 
-/// Bulk upload (multipart/form-data, field `file`, CSV in UTF-8 with a header row; see the
-/// template). The whole file is checked first; every problem is reported in
+/// Bulk upload (multipart/form-data, field `file`): CSV in UTF-8 with a header row (see the
+/// template), or an Excel workbook (.xlsx) whose first sheet has the same columns. The whole file is checked first; every problem is reported in
 /// `error.details.problems` with its row (1-based data row, 0 for the header), column and reason,
 /// and nothing is written, unless `mode=valid_only`.
 #[utoipa::path(post, path = "/api/enterprise/patents/import", tag = "enterprise", params(ImportQuery), security(("bearer" = [])),
@@ -161,10 +166,10 @@ pub async fn import(
             ));
         }
     };
-    let bytes = read_upload(&req, payload).await?;
+    let upload = read_upload(&req, payload).await?;
     let now = state.clock.now();
     let report = db_call(&state, move |conn| {
-        csv::import(conn, &principal, &bytes, valid_only, now, &rid.0)
+        upload::import(conn, &principal, &upload, valid_only, now, &rid.0)
     })
     .await?;
     Ok(HttpResponse::Created().json(report))

@@ -4,10 +4,10 @@
 
 pub mod alerts;
 pub mod applications;
-pub mod csv;
 pub mod loans;
 pub mod patents;
 pub mod profile;
+pub mod upload;
 pub mod valuations;
 
 use chrono::{NaiveDate, NaiveDateTime};

@@ -1,4 +1,5 @@
-//! Bulk upload of patents from a CSV file: the whole file is checked first and every problem
+//! Bulk upload of patents from a CSV file or an Excel workbook (.xlsx, its first sheet): the
+//! whole file is checked first and every problem
 //! reported with its row, column and reason; nothing is written unless every row is good, or,
 //! when the caller asks for it, only the good rows are.
 
@@ -18,6 +19,13 @@ use crate::error::ApiError;
 pub const MAX_UPLOAD_BYTES: usize = 2 * 1024 * 1024;
 /// The most data rows one upload may hold.
 pub const MAX_ROWS: usize = 5_000;
+
+/// An uploaded file: its name as the client gave it, and its bytes.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
 
 /// One problem of an upload. `row` is the 1-based data row (the header is row 0); `column` the
 /// column's name.
@@ -116,6 +124,104 @@ pub fn parse(text: &str) -> Result<Vec<Vec<String>>, String> {
     Ok(records)
 }
 
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
+/// The file's rows as text: an .xlsx workbook (recognised by its content, a zip) or CSV.
+fn records_of(upload: &Upload) -> Result<Vec<Vec<String>>, ApiError> {
+    let name = upload.filename.to_ascii_lowercase();
+    let bytes = upload.bytes.as_slice();
+    if bytes.starts_with(ZIP_MAGIC) {
+        return xlsx_records(bytes);
+    }
+    if name.ends_with(".xlsx") {
+        return Err(ApiError::bad_request(
+            "NOT_EXCEL",
+            format!(
+                "{} is named .xlsx but is not an Excel workbook",
+                upload.filename
+            ),
+            Some("file"),
+        ));
+    }
+    if name.ends_with(".xls") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Err(ApiError::bad_request(
+            "UNSUPPORTED_FORMAT",
+            "old Excel (.xls) files are not read; save the sheet as .xlsx or CSV (UTF-8)",
+            Some("file"),
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        ApiError::bad_request(
+            "NOT_UTF8",
+            format!(
+                "the file is not UTF-8 text (byte {}); save it as CSV UTF-8 or .xlsx",
+                e.valid_up_to() + 1
+            ),
+            Some("file"),
+        )
+    })?;
+    parse(text).map_err(|m| ApiError::bad_request("BAD_CSV", m, Some("file")))
+}
+
+/// A cell as the text a CSV file would hold: whole numbers without a decimal point, dates as
+/// YYYY-MM-DD.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{day:02}")
+        }
+        Data::DateTime(d) => d.as_f64().to_string(),
+        Data::DateTimeIso(s) => s.chars().take(10).collect(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// The first sheet of an .xlsx workbook, row by row (empty rows dropped).
+fn xlsx_records(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
+    use calamine::Reader;
+    let not_excel = |e: String| {
+        ApiError::bad_request(
+            "NOT_EXCEL",
+            format!("the file is not a readable Excel workbook: {e}"),
+            Some("file"),
+        )
+    };
+    let mut book =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| not_excel(e.to_string()))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| not_excel("it has no sheet".into()))?
+        .map_err(|e| not_excel(e.to_string()))?;
+    let mut records: Vec<Vec<String>> = range
+        .rows()
+        .map(|row| row.iter().map(cell_text).collect::<Vec<String>>())
+        .filter(|row| row.iter().any(|c| !c.is_empty()))
+        .collect();
+    // Trailing empty header cells (a sheet's used range can be wider than its columns) go, and
+    // the rows are cut to the header's width when the cells beyond it are empty.
+    if let Some(width) = records
+        .first()
+        .map(|h| h.iter().rposition(|c| !c.is_empty()).map_or(0, |p| p + 1))
+    {
+        for row in &mut records {
+            while row.len() > width && row.last().is_some_and(String::is_empty) {
+                row.pop();
+            }
+        }
+    }
+    Ok(records)
+}
+
 fn refused(field: &str, message: String, problems: Vec<RowProblem>) -> ApiError {
     ApiError::Detailed {
         status: StatusCode::BAD_REQUEST,
@@ -133,28 +239,10 @@ type GoodRow = (usize, PatentFields, Option<i64>);
 /// rows and every problem.
 fn check_file(
     conn: &mut DbConnection,
-    bytes: &[u8],
+    upload: &Upload,
     now: NaiveDateTime,
 ) -> Result<(Vec<GoodRow>, Vec<RowProblem>), ApiError> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Err(ApiError::bad_request(
-            "UNSUPPORTED_FORMAT",
-            "this looks like an Excel (.xlsx) file; save it as CSV (UTF-8) and upload that",
-            Some("file"),
-        ));
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        ApiError::bad_request(
-            "NOT_UTF8",
-            format!(
-                "the file is not UTF-8 text (byte {}); save it as CSV UTF-8",
-                e.valid_up_to() + 1
-            ),
-            Some("file"),
-        )
-    })?;
-    let records = parse(text).map_err(|m| ApiError::bad_request("BAD_CSV", m, Some("file")))?;
+    let records = records_of(upload)?;
     let Some((header, rows)) = records.split_first() else {
         return Err(ApiError::bad_request(
             "EMPTY_FILE",
@@ -280,13 +368,13 @@ fn check_file(
 pub fn import(
     conn: &mut DbConnection,
     principal: &Principal,
-    bytes: &[u8],
+    upload: &Upload,
     valid_only: bool,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<ImportReport, ApiError> {
     write_tx(conn, |conn| {
-        let (good, problems) = check_file(conn, bytes, now)?;
+        let (good, problems) = check_file(conn, upload, now)?;
         if !problems.is_empty() && !valid_only {
             let rows: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.row).collect();
             let first = &problems[0];
