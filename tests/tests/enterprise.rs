@@ -727,3 +727,61 @@ fn an_enterprise_follows_its_loans_alerts_and_fee_reminders(backend: Backend) {
 }
 
 on_both_backends!(an_enterprise_follows_its_loans_alerts_and_fee_reminders);
+
+/// A portfolio of 1,000 patents: uploaded in one file, valued in one request. The figure for
+/// the README comes from the release build (`cargo test --release`); the debug build only has
+/// to stay within a generous bound.
+fn a_thousand_patents_are_uploaded_and_valued_at_once(backend: Backend) {
+    let db = TestDb::new(backend);
+    load_demo(&db);
+    let server = Server::start(&db.url);
+    let (me, _) = server.client().login("demo-enterprise", DEMO_PASSWORD);
+    let fee = today() + Duration::days(150);
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..1000 {
+        let t = if i % 4 == 0 {
+            ("utility_model", PatentType::UtilityModel)
+        } else {
+            ("invention", PatentType::Invention)
+        };
+        csv.push_str(&csv_row(&number(t.1, 1000 + i), t.0, fee));
+        csv.push('\n');
+    }
+    let started = std::time::Instant::now();
+    let res = me.upload("/api/enterprise/patents/import", "1000.csv", csv.as_bytes());
+    let upload_time = started.elapsed();
+    assert_eq!(res.status, 201, "{}", res.body);
+    let ids = res.json()["imported"].clone();
+    assert_eq!(ids.as_array().unwrap().len(), 1000);
+    let started = std::time::Instant::now();
+    let res = me.post("/api/enterprise/valuations", &json!({ "patent_ids": ids }));
+    let valuation_time = started.elapsed();
+    assert_eq!(
+        res.status,
+        200,
+        "{}",
+        res.body.chars().take(300).collect::<String>()
+    );
+    let report = res.json();
+    assert_eq!(report["patents"].as_array().unwrap().len(), 1000);
+    let sum: i64 = report["patents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["collateral_fen"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        report["credit_line_fen"].as_i64().unwrap(),
+        sum.min(5_000_000_000)
+    );
+    eprintln!(
+        "{backend:?}: upload of 1,000 patents {upload_time:?}, valuation of 1,000 patents {valuation_time:?} ({} bytes answered)",
+        res.body.len()
+    );
+    assert!(
+        valuation_time < std::time::Duration::from_secs(20),
+        "valuing 1,000 patents took {valuation_time:?}"
+    );
+}
+
+on_both_backends!(a_thousand_patents_are_uploaded_and_valued_at_once);
