@@ -234,6 +234,33 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ),
         (
             "GET",
+            "/api/enterprise/financials",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "PUT",
+            "/api/enterprise/financials/{year}",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/financials/import",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 201,
+            },
+        ),
+        (
+            "GET",
             "/api/bank/organisation",
             Scope {
                 roles: BANK,
@@ -555,6 +582,8 @@ impl World {
             let (id, patent) = self.patent(own);
             body = Some(patent);
             template.replace("{id}", &id.to_string())
+        } else if template.contains("{year}") {
+            template.replace("{year}", &(2015 + n % 10).to_string())
         } else if template.contains("/api/enterprise/alerts/{id}") {
             template.replace("{id}", &self.alert(own).to_string())
         } else if template.contains("/api/enterprise/applications/{id}") {
@@ -605,6 +634,19 @@ impl World {
                 return (
                     path,
                     Body::Csv(format!("{}\n{}\n", columns.join(","), row.join(","))),
+                );
+            }
+            ("PUT", "/api/enterprise/financials/{year}") => {
+                json!({"revenue_fen": 100_000_000_i64, "profit_fen": -500_000_i64,
+                       "assets_fen": 200_000_000_i64, "liabilities_fen": 80_000_000_i64, "headcount": 40})
+            }
+            ("POST", "/api/enterprise/financials/import") => {
+                return (
+                    path,
+                    Body::Csv(format!(
+                        "fiscal_year,revenue_fen,profit_fen,assets_fen,liabilities_fen,headcount\n{},100,10,200,50,3\n",
+                        2010 + n % 5
+                    )),
                 );
             }
             ("POST", "/api/enterprise/valuations") => {

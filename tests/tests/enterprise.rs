@@ -785,3 +785,87 @@ fn a_thousand_patents_are_uploaded_and_valued_at_once(backend: Backend) {
 }
 
 on_both_backends!(a_thousand_patents_are_uploaded_and_valued_at_once);
+
+fn an_enterprise_keeps_its_financial_statements(backend: Backend) {
+    let db = TestDb::new(backend);
+    load_demo(&db);
+    let server = Server::start(&db.url);
+    let (me, _) = server.client().login("demo-enterprise", DEMO_PASSWORD);
+    let year = today().format("%Y").to_string().parse::<i32>().unwrap() - 1;
+
+    // One year by hand.
+    let res = me.put(
+        &format!("/api/enterprise/financials/{year}"),
+        &json!({"revenue_fen": 1_200_000_000i64, "profit_fen": 90_000_000i64,
+                "assets_fen": 2_000_000_000i64, "liabilities_fen": 500_000_000i64, "headcount": 60}),
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.json()["ratios"]["debt_ratio"], 0.25);
+    assert_eq!(res.json()["ratios"]["profit_margin"], 0.075);
+    assert_eq!(res.json()["ratios"]["revenue_per_head_fen"], 20_000_000);
+
+    // Bad input names the field; nothing is written.
+    let res = me.put(
+        &format!("/api/enterprise/financials/{year}"),
+        &json!({"revenue_fen": -1, "profit_fen": 0, "assets_fen": 0, "liabilities_fen": 0, "headcount": 1}),
+    );
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["error"]["field"], "revenue_fen");
+    let res = me.put(
+        &format!("/api/enterprise/financials/{}", year + 5),
+        &json!({"revenue_fen": 1, "profit_fen": 0, "assets_fen": 0, "liabilities_fen": 0, "headcount": 1}),
+    );
+    assert_eq!(res.json()["error"]["field"], "fiscal_year");
+    let res = me.put(
+        &format!("/api/enterprise/financials/{year}"),
+        &json!({"revenue_fen": 1, "profit_fen": 0, "assets_fen": 0, "liabilities_fen": 0}),
+    );
+    assert_eq!(res.json()["error"]["field"], "headcount");
+
+    // An upload with a bad row is refused whole; a good one is written, growth follows.
+    let header = "fiscal_year,revenue_fen,profit_fen,assets_fen,liabilities_fen,headcount";
+    let bad = format!(
+        "{header}\n{},1000000000,1,1,1,10\n{},lots,1,1,1,10\n",
+        year - 1,
+        year - 2
+    );
+    let res = me.upload("/api/enterprise/financials/import", "f.csv", bad.as_bytes());
+    assert_eq!(res.status, 400, "{}", res.body);
+    let problem = res.json()["error"]["details"]["problems"][0].clone();
+    assert_eq!(
+        (problem["row"].as_i64(), problem["column"].as_str()),
+        (Some(2), Some("revenue_fen"))
+    );
+    assert_eq!(
+        me.get("/api/enterprise/financials")
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let res = me.upload(
+        "/api/enterprise/financials/import",
+        "f.csv",
+        format!(
+            "{header}\n{},1000000000,-20000000,1500000000,900000000,50\n",
+            year - 1
+        )
+        .as_bytes(),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    let list = me.get("/api/enterprise/financials").json();
+    assert_eq!(list[0]["fiscal_year"], year);
+    assert_eq!(list[0]["ratios"]["revenue_growth"], 0.2);
+    assert_eq!(list[1]["ratios"]["profit_margin"], -0.02);
+    assert_eq!(list[1]["ratios"]["revenue_growth"], Value::Null);
+    let res = me.upload(
+        "/api/enterprise/financials/import",
+        "f.csv",
+        b"fiscal_year,revenue_fen\n2020,1\n",
+    );
+    assert_eq!(res.status, 400);
+    assert_eq!(res.json()["error"]["field"], "profit_fen");
+}
+
+on_both_backends!(an_enterprise_keeps_its_financial_statements);

@@ -341,6 +341,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    financial_statements (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        fiscal_year -> Integer,
+        revenue_fen -> BigInt,
+        profit_fen -> BigInt,
+        assets_fen -> BigInt,
+        liabilities_fen -> BigInt,
+        headcount -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (org_id));
 diesel::joinable!(patents -> organisations (owner_org_id));
 diesel::joinable!(valuations -> patents (patent_id));
@@ -376,4 +390,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     proposals,
     idempotency_keys,
+    financial_statements,
 );

@@ -1,17 +1,15 @@
 //! `/api/enterprise/patents`: list, add, read, edit, remove, bulk upload and its template.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use chrono::NaiveDate;
-use futures_util::StreamExt;
-use serde::Deserialize;
 
+use super::{ImportQuery, read_upload, valid_only};
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::db_call;
 use crate::services::enterprise::china_today;
 use crate::services::enterprise::patents::{self as service, PatentPage, PatentQuery, PatentView};
-use crate::services::enterprise::upload::{self, ImportReport, MAX_UPLOAD_BYTES, Upload};
+use crate::services::enterprise::upload::{self, ImportReport};
 use crate::startup::{AppState, RequestId};
 
 /// The JSON of one patent: the input fields of VALUATION.md with the number in
@@ -94,51 +92,6 @@ pub async fn template() -> HttpResponse {
         .body(upload::template())
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct ImportQuery {
-    /// `all` (default): nothing is written unless every row is good. `valid_only`: the good rows
-    /// are written and the bad ones reported.
-    pub mode: Option<String>,
-}
-
-/// Reads the uploaded file (the multipart field `file`, or the first field with a file name).
-async fn read_upload(req: &HttpRequest, payload: web::Payload) -> Result<Upload, ApiError> {
-    let bad_form = |m: String| ApiError::bad_request("BAD_UPLOAD", m, Some("file"));
-    let mut form = actix_multipart::Multipart::new(req.headers(), payload);
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|e| bad_form(format!("not a multipart form: {e}")))?;
-        let disposition = field.content_disposition().cloned();
-        let is_file = disposition
-            .as_ref()
-            .is_some_and(|d| d.get_name() == Some("file") || d.get_filename().is_some());
-        let filename = disposition
-            .as_ref()
-            .and_then(|d| d.get_filename())
-            .unwrap_or("")
-            .to_string();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| bad_form(format!("upload interrupted: {e}")))?;
-            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                return Err(ApiError::Detailed {
-                    status: StatusCode::PAYLOAD_TOO_LARGE,
-                    code: "UPLOAD_TOO_LARGE",
-                    message: format!("the file is over {MAX_UPLOAD_BYTES} bytes; split it"),
-                    field: Some("file".into()),
-                    details: serde_json::json!({"max_bytes": MAX_UPLOAD_BYTES}),
-                });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if is_file {
-            return Ok(Upload { filename, bytes });
-        }
-    }
-    Err(bad_form(
-        "no file in the form: send it as the multipart field 'file'".into(),
-    ))
-}
-
 /// Bulk upload (multipart/form-data, field `file`): CSV in UTF-8 with a header row (see the
 /// template), or an Excel workbook (.xlsx) whose first sheet has the same columns. The whole file is checked first; every problem is reported in
 /// `error.details.problems` with its row (1-based data row, 0 for the header), column and reason,
@@ -155,17 +108,7 @@ pub async fn import(
     query: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let valid_only = match query.into_inner().mode.as_deref() {
-        None | Some("all") => false,
-        Some("valid_only") => true,
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "INVALID_MODE",
-                "mode is all or valid_only",
-                Some("mode"),
-            ));
-        }
-    };
+    let valid_only = valid_only(query.into_inner().mode.as_deref())?;
     let upload = read_upload(&req, payload).await?;
     let now = state.clock.now();
     let report = db_call(&state, move |conn| {

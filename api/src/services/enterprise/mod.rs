@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod applications;
+pub mod financials;
 pub mod loans;
 pub mod patents;
 pub mod profile;

@@ -127,7 +127,7 @@ pub fn parse(text: &str) -> Result<Vec<Vec<String>>, String> {
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 
 /// The file's rows as text: an .xlsx workbook (recognised by its content, a zip) or CSV.
-fn records_of(upload: &Upload) -> Result<Vec<Vec<String>>, ApiError> {
+pub fn records_of(upload: &Upload) -> Result<Vec<Vec<String>>, ApiError> {
     let name = upload.filename.to_ascii_lowercase();
     let bytes = upload.bytes.as_slice();
     if bytes.starts_with(ZIP_MAGIC) {
@@ -222,7 +222,7 @@ fn xlsx_records(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
     Ok(records)
 }
 
-fn refused(field: &str, message: String, problems: Vec<RowProblem>) -> ApiError {
+pub fn refused(field: &str, message: String, problems: Vec<RowProblem>) -> ApiError {
     ApiError::Detailed {
         status: StatusCode::BAD_REQUEST,
         code: "IMPORT_REJECTED",
@@ -230,6 +230,36 @@ fn refused(field: &str, message: String, problems: Vec<RowProblem>) -> ApiError 
         field: Some(field.to_string()),
         details: serde_json::json!({ "problems": problems }),
     }
+}
+
+/// The problems of a header row (row 0): unknown or repeated columns, required ones missing.
+pub fn header_problems(header: &[String], columns: &[(&str, bool)]) -> Vec<RowProblem> {
+    let mut header_problems = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        if !columns.iter().any(|(c, _)| c == h) {
+            header_problems.push(RowProblem {
+                row: 0,
+                column: h.clone(),
+                reason: format!("unknown column (position {})", i + 1),
+            });
+        } else if header[..i].contains(h) {
+            header_problems.push(RowProblem {
+                row: 0,
+                column: h.clone(),
+                reason: "column appears twice".into(),
+            });
+        }
+    }
+    for (c, required) in columns {
+        if *required && !header.iter().any(|h| h == c) {
+            header_problems.push(RowProblem {
+                row: 0,
+                column: c.to_string(),
+                reason: "required column missing".into(),
+            });
+        }
+    }
+    header_problems
 }
 
 /// A good row: its number, its fields, and the removed row it brings back, if any.
@@ -254,31 +284,7 @@ fn check_file(
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
-    let mut header_problems = Vec::new();
-    for (i, h) in header.iter().enumerate() {
-        if !COLUMNS.iter().any(|(c, _)| c == h) {
-            header_problems.push(RowProblem {
-                row: 0,
-                column: h.clone(),
-                reason: format!("unknown column (position {})", i + 1),
-            });
-        } else if header[..i].contains(h) {
-            header_problems.push(RowProblem {
-                row: 0,
-                column: h.clone(),
-                reason: "column appears twice".into(),
-            });
-        }
-    }
-    for (c, required) in COLUMNS {
-        if required && !header.iter().any(|h| h == c) {
-            header_problems.push(RowProblem {
-                row: 0,
-                column: c.to_string(),
-                reason: "required column missing".into(),
-            });
-        }
-    }
+    let header_problems = header_problems(&header, &COLUMNS);
     if let Some(first) = header_problems.first() {
         let column = first.column.clone();
         return Err(refused(
