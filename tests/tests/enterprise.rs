@@ -251,6 +251,15 @@ fn an_enterprise_goes_from_its_patents_to_a_submitted_application(backend: Backe
         .expect("paying the fee is suggested");
     assert_eq!(pay_fee["patent_id"], grace_id);
     assert!(pay_fee["gain_fen"].as_i64().unwrap() > 0);
+    let add = valued["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "add_patent" && s["patent_id"].is_i64())
+        .expect("another free patent is suggested");
+    let suggested = add["patent_id"].as_i64().unwrap();
+    assert!(suggested != paid_id && suggested != grace_id);
+    assert!(add["gain_fen"].as_i64().unwrap() > 0);
     let line = valued["credit_line_fen"].as_i64().unwrap();
 
     // A draft within the line; the readiness check names the fee in grace; fix it; submit.
@@ -274,6 +283,25 @@ fn an_enterprise_goes_from_its_patents_to_a_submitted_application(backend: Backe
     assert_eq!(failed.as_array().unwrap().len(), 1, "{failed}");
     assert_eq!(failed[0]["ground"], "fee_unpaid");
     assert_eq!(failed[0]["patent_id"], grace_id);
+    // A court preservation on a patent is a ground too, until it is over.
+    let freeze = record_event(
+        &db,
+        &me,
+        paid_id,
+        "patent_freeze",
+        today() - Duration::days(10),
+    );
+    let check = me
+        .get(&format!("/api/enterprise/applications/{app_id}/readiness"))
+        .json();
+    let grounds: Vec<&str> = check["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["ground"].as_str().unwrap())
+        .collect();
+    assert_eq!(grounds, vec!["court_preservation", "fee_unpaid"], "{check}");
+    remove_event(&db, freeze);
     // A patent named in an open application cannot be removed.
     let pinned = me.delete(&format!("/api/enterprise/patents/{grace_id}"));
     assert_eq!(pinned.status, 409, "{}", pinned.body);
@@ -569,6 +597,38 @@ on_both_backends!(
     an_enterprise_goes_from_its_patents_to_a_submitted_application,
     bad_input_is_refused_naming_the_field_and_nothing_is_written
 );
+
+/// Records a risk event on one of the caller's patents, as the feed would; returns its id.
+fn record_event(db: &TestDb, me: &Client, patent: i64, kind: &str, on: NaiveDate) -> i64 {
+    use diesel::prelude::*;
+    use zhirong_api::db::models::NewRiskEvent;
+    use zhirong_api::db::schema::risk_events;
+    let enterprise = me.get("/api/enterprise/profile").json()["id"]
+        .as_i64()
+        .unwrap();
+    diesel::insert_into(risk_events::table)
+        .values(NewRiskEvent {
+            enterprise_id: enterprise,
+            event_type: kind.into(),
+            occurred_on: on,
+            amount_fen: None,
+            patent_id: Some(patent),
+            source: "test".into(),
+            event_ref: format!("test-{patent}-{kind}"),
+            created_at: Utc::now().naive_utc(),
+        })
+        .returning(risk_events::id)
+        .get_result(&mut db.connect())
+        .unwrap()
+}
+
+fn remove_event(db: &TestDb, id: i64) {
+    use diesel::prelude::*;
+    use zhirong_api::db::schema::risk_events;
+    diesel::delete(risk_events::table.find(id))
+        .execute(&mut db.connect())
+        .unwrap();
+}
 
 /// Stores an alert for `enterprise` as the monitor would, and returns its id.
 fn raise_alert(db: &TestDb, enterprise: i64, kind: &str) -> i64 {

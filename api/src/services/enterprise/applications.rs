@@ -15,7 +15,9 @@ use super::{bad, china_today};
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
 use crate::db::models::{ApplicationRow, NewApplication, NewPledge, PatentRow};
-use crate::db::schema::{applications, fund_pools, organisations, patents, pledges, pool_banks};
+use crate::db::schema::{
+    applications, fund_pools, organisations, patents, pledges, pool_banks, risk_events,
+};
 use crate::db::{DbConnection, write_tx};
 use crate::error::ApiError;
 
@@ -70,7 +72,8 @@ pub struct ApplicationView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FailedGround {
     /// owner_not_pledgor, not_granted, not_in_force, invalidation_under_way, fee_unpaid,
-    /// already_pledged, term_beyond_patent, co_owner_consent_missing, amount_above_line
+    /// already_pledged, court_preservation, term_beyond_patent, co_owner_consent_missing,
+    /// amount_above_line
     pub ground: String,
     pub patent_id: Option<i64>,
     pub patent_number: Option<String>,
@@ -334,6 +337,15 @@ pub fn readiness(
         .order(patents::id)
         .load(conn)?;
     let bound = bound_patents(conn, &ids, Some(id))?;
+    // A court preservation (patent_freeze event, RISK.md) recorded in the last year and not
+    // known to be lifted: registration is refused while it lasts.
+    let frozen: Vec<(Option<i64>, NaiveDate)> = risk_events::table
+        .filter(risk_events::patent_id.eq_any(&ids))
+        .filter(risk_events::event_type.eq("patent_freeze"))
+        .filter(risk_events::occurred_on.le(as_of))
+        .filter(risk_events::occurred_on.gt(as_of - chrono::Duration::days(365)))
+        .select((risk_events::patent_id, risk_events::occurred_on))
+        .load(conn)?;
     let maturity = explain::add_months_clamped(as_of, a.term_months.unsigned_abs());
     let mut failed = Vec::new();
     for p in &rows {
@@ -386,6 +398,13 @@ pub fn readiness(
                 "already_pledged",
                 Some(p),
                 format!("patent {n} is already pledged or named in application {other}"),
+            ));
+        }
+        if let Some((_, on)) = frozen.iter().find(|(patent, _)| *patent == Some(p.id)) {
+            failed.push(ground(
+                "court_preservation",
+                Some(p),
+                format!("patent {n} has been under court preservation since {on}"),
             ));
         }
         let input = input_of(p)?;

@@ -216,6 +216,62 @@ fn suggestions(
     out
 }
 
+/// How many of the enterprise's other patents are named as candidates to add.
+const CANDIDATES: usize = 3;
+
+/// The enterprise's other patents, free to pledge, that would add most to the line.
+fn patents_to_add(
+    conn: &mut DbConnection,
+    org_id: i64,
+    ids: &[i64],
+    as_of: NaiveDate,
+    params: &ValuationParams,
+    package: &engine::PledgePackage,
+) -> Result<Vec<Suggestion>, ApiError> {
+    use crate::db::schema::patents;
+    let room = params
+        .product_cap_fen
+        .saturating_sub(package.credit_line_fen);
+    if room <= 0 {
+        return Ok(Vec::new());
+    }
+    let others: Vec<PatentRow> = patents::table
+        .filter(patents::owner_org_id.eq(org_id))
+        .filter(patents::removed_at.is_null())
+        .filter(patents::id.ne_all(ids))
+        .filter(patents::legal_status.eq_any(["valid", "under_invalidation"]))
+        .select(PatentRow::as_select())
+        .order(patents::id)
+        .limit(2_000)
+        .load(conn)?;
+    let other_ids: Vec<i64> = others.iter().map(|p| p.id).collect();
+    let bound: Vec<i64> = super::patents::bound_patents(conn, &other_ids, None)?
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    let mut candidates = Vec::new();
+    for p in others.iter().filter(|p| !bound.contains(&p.id)) {
+        let v = engine::value_patent(&input_of(p)?, as_of, params);
+        if v.collateral_fen > 0 {
+            candidates.push((v.collateral_fen.min(room), p));
+        }
+    }
+    candidates.sort_by_key(|(gain, p)| (std::cmp::Reverse(*gain), p.id));
+    Ok(candidates
+        .into_iter()
+        .take(CANDIDATES)
+        .map(|(gain, p)| Suggestion {
+            kind: "add_patent".into(),
+            patent_id: Some(p.id),
+            message: format!(
+                "add patent {} to the package: it is free to pledge and adds collateral",
+                p.patent_number
+            ),
+            gain_fen: Some(gain),
+        })
+        .collect())
+}
+
 /// Values the caller's patents `ids` as of today and stores each result.
 pub fn value(
     conn: &mut DbConnection,
@@ -293,6 +349,15 @@ pub fn value(
             },
             now,
         )?;
+        let mut suggestions = suggestions(&rows, &inputs, &explanations, as_of, params, &package);
+        suggestions.extend(patents_to_add(
+            conn,
+            principal.org_id,
+            ids,
+            as_of,
+            params,
+            &package,
+        )?);
         Ok(ValuationReport {
             as_of,
             model_version: zhirong_engine::VALUATION_MODEL.to_string(),
@@ -301,7 +366,7 @@ pub fn value(
             collateral_fen: package.collateral_fen,
             appraised_fen: package.appraised_fen,
             capped: package.capped,
-            suggestions: suggestions(&rows, &inputs, &explanations, as_of, params, &package),
+            suggestions,
             patents,
         })
     })
