@@ -8,7 +8,8 @@ use chrono::{Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 use zhirong_api::domain::{PatentNumber, PatentType};
 use zhirong_tests::{
-    Backend, Client, DEMO_PASSWORD, Server, TestDb, load_demo, on_both_backends, xlsx,
+    Backend, Client, DEMO_PASSWORD, Server, TestDb, load_demo, on_both_backends, run, stderr, xlsx,
+    zhirong,
 };
 
 /// Today in China (the server's legal dates are China calendar dates).
@@ -362,6 +363,31 @@ fn an_enterprise_goes_from_its_patents_to_a_submitted_application(backend: Backe
         404
     );
     assert_eq!(patent_count(&me), before + 3);
+
+    // Every change went into the audit chain, and the chain holds.
+    let verify = run(zhirong(&db.url).args(["audit", "verify"]));
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    use diesel::prelude::*;
+    use zhirong_api::db::schema::audit_log;
+    let actions: Vec<String> = audit_log::table
+        .select(audit_log::action)
+        .load(&mut db.connect())
+        .unwrap();
+    for action in [
+        "enterprise.profile.update",
+        "patent.create",
+        "patent.update",
+        "patent.remove",
+        "valuation.create",
+        "application.create",
+        "application.submit",
+        "application.withdraw",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "no audit row for {action}"
+        );
+    }
 }
 
 fn bad_input_is_refused_naming_the_field_and_nothing_is_written(backend: Backend) {
