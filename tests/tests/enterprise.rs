@@ -273,6 +273,7 @@ fn an_enterprise_goes_from_its_patents_to_a_submitted_application(backend: Backe
     assert_eq!(draft.status, 201, "{}", draft.body);
     let draft = draft.json();
     assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["stage"], "draft");
     assert_eq!(draft["patents"].as_array().unwrap().len(), 2);
     let app_id = draft["id"].as_i64().unwrap();
     let refused = me.post(
@@ -715,6 +716,17 @@ fn an_enterprise_follows_its_loans_alerts_and_fee_reminders(backend: Backend) {
         assert_eq!(due["interest_fen"], r["interest_fen"]);
         assert_eq!(due["paid"], true);
     }
+
+    // The application behind the live loan shows it disbursed.
+    let applications = me.get("/api/enterprise/applications").json();
+    let behind = applications
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == live["application_id"])
+        .expect("the loan's application is listed");
+    assert_eq!(behind["stage"], "disbursed");
+    assert_eq!(behind["loan_id"], live["id"]);
 
     // Alerts: own ones listed and marked read; another enterprise's is not found.
     let a = raise_alert(&db, mine, "fee_due");

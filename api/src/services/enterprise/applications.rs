@@ -16,7 +16,7 @@ use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
 use crate::db::models::{ApplicationRow, NewApplication, NewPledge, PatentRow};
 use crate::db::schema::{
-    applications, fund_pools, organisations, patents, pledges, pool_banks, risk_events,
+    applications, fund_pools, loans, organisations, patents, pledges, pool_banks, risk_events,
 };
 use crate::db::{DbConnection, write_tx};
 use crate::error::ApiError;
@@ -57,6 +57,10 @@ pub struct ApplicationView {
     pub purpose: String,
     /// draft, submitted, under_review, approved, rejected, withdrawn
     pub status: String,
+    /// Where the loan stands, following the application past approval: the status, or
+    /// pledge_registration (approved, pledges being registered) or disbursed (a loan exists).
+    pub stage: String,
+    pub loan_id: Option<i64>,
     /// The credit line of the named patents when the draft was made.
     pub credit_line_fen: Option<i64>,
     /// The bank's decision, once there is one.
@@ -125,8 +129,29 @@ fn view(conn: &mut DbConnection, a: ApplicationRow) -> Result<ApplicationView, A
             },
         )
         .collect();
+    let loan_id: Option<i64> = loans::table
+        .filter(loans::application_id.eq(a.id))
+        .select(loans::id)
+        .first(conn)
+        .optional()?;
+    let stage = if loan_id.is_some() {
+        "disbursed".to_string()
+    } else if a.status == "approved"
+        && patents.iter().any(|p| {
+            matches!(
+                p.pledge_status.as_str(),
+                "pending_registration" | "registered"
+            )
+        })
+    {
+        "pledge_registration".to_string()
+    } else {
+        a.status.clone()
+    };
     Ok(ApplicationView {
         id: a.id,
+        stage,
+        loan_id,
         bank_id: a.bank_id,
         bank_name,
         pool_id: a.pool_id,
