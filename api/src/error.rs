@@ -25,6 +25,16 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
+    /// A refusal with its particulars: every bad row of an upload, every failed ground of a
+    /// readiness check. `status` is a 4xx.
+    #[error("{message}")]
+    Detailed {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        field: Option<String>,
+        details: serde_json::Value,
+    },
     #[error("too many attempts; try again in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: i64 },
     #[error("{0}")]
@@ -46,6 +56,9 @@ pub struct ErrorDetail {
     /// The request field at fault, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The particulars of a refusal that has several (rows of an upload, readiness grounds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -90,6 +103,7 @@ impl ApiError {
             | Self::Forbidden { code, .. }
             | Self::Conflict { code, .. }
             | Self::Unprocessable { code, .. } => code,
+            Self::Detailed { code, .. } => code,
             Self::TooManyRequests { .. } => "TOO_MANY_ATTEMPTS",
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
@@ -109,6 +123,7 @@ pub fn error_response(
             code: code.to_string(),
             message: message.to_string(),
             field,
+            details: None,
         },
     })
 }
@@ -122,6 +137,7 @@ impl ResponseError for ApiError {
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Detailed { status, .. } => *status,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -142,6 +158,20 @@ impl ResponseError for ApiError {
             | Self::Unprocessable { code, message } => {
                 error_response(self.status_code(), code, message, None)
             }
+            Self::Detailed {
+                status,
+                code,
+                message,
+                field,
+                details,
+            } => HttpResponse::build(*status).json(ErrorBody {
+                error: ErrorDetail {
+                    code: code.to_string(),
+                    message: message.clone(),
+                    field: field.clone(),
+                    details: Some(details.clone()),
+                },
+            }),
             Self::TooManyRequests { retry_after_secs } => {
                 let mut res =
                     error_response(self.status_code(), self.code(), &self.to_string(), None);

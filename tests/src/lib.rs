@@ -287,6 +287,17 @@ pub fn http_request(
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> HttpResponse {
+    http_request_bytes(addr, method, path, headers, body.map(str::as_bytes))
+}
+
+/// The same with a body of any bytes; a `Content-Type` among `headers` replaces the JSON default.
+pub fn http_request_bytes(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> HttpResponse {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
@@ -297,17 +308,20 @@ pub fn http_request(
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    let body = body.unwrap_or("");
+    let body = body.unwrap_or(b"");
     if method != "GET" {
-        head.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            head.push_str("Content-Type: application/json\r\n");
+        }
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).expect("send head");
     // The server may answer (413, 400) and close before it has read a large body.
-    let _ = stream.write_all(body.as_bytes());
+    let _ = stream.write_all(body);
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read");
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -386,6 +400,33 @@ impl Client {
         let mut auth = String::new();
         let h = self.headers(&mut auth, extra);
         http_request(self.addr, "POST", path, &h, Some(&body.to_string()))
+    }
+
+    pub fn put(&self, path: &str, body: &serde_json::Value) -> HttpResponse {
+        let mut auth = String::new();
+        let h = self.headers(&mut auth, &[]);
+        http_request(self.addr, "PUT", path, &h, Some(&body.to_string()))
+    }
+
+    pub fn delete(&self, path: &str) -> HttpResponse {
+        let mut auth = String::new();
+        let h = self.headers(&mut auth, &[]);
+        http_request(self.addr, "DELETE", path, &h, Some(""))
+    }
+
+    /// POSTs `bytes` as the file field `file` of a multipart form.
+    pub fn upload(&self, path: &str, filename: &str, bytes: &[u8]) -> HttpResponse {
+        let boundary = "zhirong-test-boundary-7e3f";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let mut auth = String::new();
+        let h = self.headers(&mut auth, &[("Content-Type", content_type.as_str())]);
+        http_request_bytes(self.addr, "POST", path, &h, Some(&body))
     }
 
     /// Logs in and returns a client carrying the access token, and the whole token response.
@@ -584,4 +625,77 @@ macro_rules! on_both_backends {
             }
         })*
     };
+}
+
+/// A minimal Excel workbook (.xlsx) with one sheet: a JSON number becomes a number cell,
+/// anything else an inline string.
+pub fn xlsx(rows: &[Vec<serde_json::Value>]) -> Vec<u8> {
+    use std::io::Cursor;
+    use zip::write::SimpleFileOptions;
+    fn column(mut i: usize) -> String {
+        let mut name = String::new();
+        loop {
+            name.insert(0, (b'A' + (i % 26) as u8) as char);
+            if i < 26 {
+                return name;
+            }
+            i = i / 26 - 1;
+        }
+    }
+    fn escape(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, cell) in row.iter().enumerate() {
+            let at = format!("{}{}", column(c), r + 1);
+            match cell {
+                serde_json::Value::Number(n) => {
+                    sheet.push_str(&format!(r#"<c r="{at}"><v>{n}</v></c>"#))
+                }
+                serde_json::Value::Null => {}
+                serde_json::Value::String(s) => sheet.push_str(&format!(
+                    r#"<c r="{at}" t="inlineStr"><is><t>{}</t></is></c>"#,
+                    escape(s)
+                )),
+                other => sheet.push_str(&format!(
+                    r#"<c r="{at}" t="inlineStr"><is><t>{}</t></is></c>"#,
+                    escape(&other.to_string())
+                )),
+            }
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="patents" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        zip.start_file(name, SimpleFileOptions::default())
+            .expect("zip entry");
+        zip.write_all(text.as_bytes()).expect("zip write");
+    }
+    zip.finish().expect("zip finish").into_inner()
 }

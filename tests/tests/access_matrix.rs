@@ -54,6 +54,213 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ),
         (
             "GET",
+            "/api/enterprise/profile",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "PUT",
+            "/api/enterprise/profile",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/patents",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/patents",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 201,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/patents/template.csv",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/patents/import",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 201,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/patents/{id}",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "PUT",
+            "/api/enterprise/patents/{id}",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "DELETE",
+            "/api/enterprise/patents/{id}",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 204,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/valuations",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/applications",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 201,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/applications",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/applications/{id}",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/applications/{id}/readiness",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/applications/{id}/submit",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/applications/{id}/withdraw",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/loans",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/alerts",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/alerts/read-all",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/alerts/{id}/read",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/financials",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "PUT",
+            "/api/enterprise/financials/{year}",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/financials/import",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 201,
+            },
+        ),
+        (
+            "GET",
             "/api/bank/organisation",
             Scope {
                 roles: BANK,
@@ -215,13 +422,115 @@ struct World {
     clients: Vec<(&'static str, Client)>,
     other_bank_officer: String,
     other_gov_officer: String,
+    /// A user of another enterprise, for foreign patents and applications.
+    other_enterprise: Client,
+    demo_bank: i64,
     counter: std::cell::Cell<u32>,
+}
+
+/// What a request sends.
+enum Body {
+    Json(serde_json::Value),
+    /// A CSV file as the multipart field `file`.
+    Csv(String),
+}
+
+/// Today in China, as the server dates valuations.
+fn china_today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// A granted, valid invention with revenue and its fee paid: ready to pledge.
+fn patent_json(number: &str) -> serde_json::Value {
+    json!({
+        "patent_number": number, "patent_type": "invention", "title": "矩阵测试专利",
+        "filing_date": "2020-04-01", "grant_date": "2022-01-10", "legal_status": "valid",
+        "ipc_main": "H04L 9/32", "claims": 10, "forward_citations": 4, "backward_citations": 8,
+        "family_size": 2, "inventors": 3, "transfers": 1, "licenses": 0, "litigations": 0,
+        "invalidation_requests": 0,
+        "fee_paid_until": (china_today() + chrono::Duration::days(300)).to_string(),
+        "revenue_fen": 300_000_000i64,
+    })
 }
 
 impl World {
     fn next(&self) -> u32 {
         self.counter.set(self.counter.get() + 1);
         self.counter.get()
+    }
+
+    fn enterprise(&self, own: bool) -> &Client {
+        if own {
+            &self
+                .clients
+                .iter()
+                .find(|(r, _)| *r == "enterprise_user")
+                .unwrap()
+                .1
+        } else {
+            &self.other_enterprise
+        }
+    }
+
+    /// A fresh, valid patent number nobody holds.
+    fn patent_number(&self) -> String {
+        zhirong_api::domain::PatentNumber::new_style(
+            2020,
+            zhirong_api::domain::PatentType::Invention,
+            9_700_000 + self.next(),
+        )
+        .to_string()
+    }
+
+    /// A fresh patent of the demo enterprise (own) or of another one: its id and its body.
+    fn patent(&self, own: bool) -> (i64, serde_json::Value) {
+        let body = patent_json(&self.patent_number());
+        let res = self.enterprise(own).post("/api/enterprise/patents", &body);
+        assert_eq!(res.status, 201, "{}", res.body);
+        (res.json()["id"].as_i64().unwrap(), body)
+    }
+
+    /// A fresh draft application (on a fresh patent) of the demo enterprise or of another one.
+    fn application(&self, own: bool) -> i64 {
+        let (patent, _) = self.patent(own);
+        let res = self.enterprise(own).post(
+            "/api/enterprise/applications",
+            &self.application_body(patent),
+        );
+        assert_eq!(res.status, 201, "{}", res.body);
+        res.json()["id"].as_i64().unwrap()
+    }
+
+    fn application_body(&self, patent: i64) -> serde_json::Value {
+        json!({"bank_id": self.demo_bank, "amount_fen": 100, "term_months": 12,
+               "purpose": "矩阵测试", "patent_ids": [patent]})
+    }
+
+    /// A fresh alert of the demo enterprise or of another one, stored as the monitor would.
+    fn alert(&self, own: bool) -> i64 {
+        use diesel::prelude::*;
+        use zhirong_api::db::models::NewAlert;
+        use zhirong_api::db::schema::alerts;
+        let enterprise = if own {
+            principal_of(&self.db, "demo-enterprise").org_id
+        } else {
+            principal_of(&self.db, "other-enterprise").org_id
+        };
+        diesel::insert_into(alerts::table)
+            .values(NewAlert {
+                enterprise_id: enterprise,
+                bank_id: None,
+                loan_id: None,
+                patent_id: None,
+                kind: "fee_due".into(),
+                severity: "info".into(),
+                message: "矩阵测试提醒".into(),
+                details_json: "{}".into(),
+                raised_at: chrono::Utc::now().naive_utc(),
+            })
+            .returning(alerts::id)
+            .get_result(&mut self.db.connect())
+            .unwrap()
     }
 
     fn admin(&self) -> &Client {
@@ -260,14 +569,25 @@ impl World {
     }
 
     /// The concrete request for a route template.
-    fn request(&self, method: &str, template: &str, own: bool) -> (String, serde_json::Value) {
+    fn request(&self, method: &str, template: &str, own: bool) -> (String, Body) {
         let n = self.next();
+        let mut body = None;
         let path = if template.contains("/api/bank/proposals/{id}") {
             template.replace("{id}", &self.proposal(true, own).to_string())
         } else if template.contains("/api/gov/proposals/{id}") {
             template.replace("{id}", &self.proposal(false, own).to_string())
         } else if template.contains("/api/admin/users/{id}") {
             template.replace("{id}", &self.throwaway_user().to_string())
+        } else if template.contains("/api/enterprise/patents/{id}") {
+            let (id, patent) = self.patent(own);
+            body = Some(patent);
+            template.replace("{id}", &id.to_string())
+        } else if template.contains("{year}") {
+            template.replace("{year}", &(2015 + n % 10).to_string())
+        } else if template.contains("/api/enterprise/alerts/{id}") {
+            template.replace("{id}", &self.alert(own).to_string())
+        } else if template.contains("/api/enterprise/applications/{id}") {
+            template.replace("{id}", &self.application(own).to_string())
         } else {
             template.to_string()
         };
@@ -285,9 +605,57 @@ impl World {
             (_, t) if t.ends_with("reset-password") => {
                 json!({"password": format!("new matrix passphrase {n}")})
             }
-            _ => json!({}),
+            ("PUT", "/api/enterprise/profile") => json!({"name": format!("矩阵测试企业{n}")}),
+            ("POST", "/api/enterprise/patents") => patent_json(&self.patent_number()),
+            ("POST", "/api/enterprise/patents/import") => {
+                let p = patent_json(&self.patent_number());
+                let columns = [
+                    "patent_number",
+                    "patent_type",
+                    "filing_date",
+                    "legal_status",
+                    "claims",
+                    "forward_citations",
+                    "backward_citations",
+                    "family_size",
+                    "inventors",
+                    "transfers",
+                    "licenses",
+                    "litigations",
+                    "invalidation_requests",
+                ];
+                let row: Vec<String> = columns
+                    .iter()
+                    .map(|c| match &p[*c] {
+                        serde_json::Value::String(s) => s.clone(),
+                        v => v.to_string(),
+                    })
+                    .collect();
+                return (
+                    path,
+                    Body::Csv(format!("{}\n{}\n", columns.join(","), row.join(","))),
+                );
+            }
+            ("PUT", "/api/enterprise/financials/{year}") => {
+                json!({"revenue_fen": 100_000_000_i64, "profit_fen": -500_000_i64,
+                       "assets_fen": 200_000_000_i64, "liabilities_fen": 80_000_000_i64, "headcount": 40})
+            }
+            ("POST", "/api/enterprise/financials/import") => {
+                return (
+                    path,
+                    Body::Csv(format!(
+                        "fiscal_year,revenue_fen,profit_fen,assets_fen,liabilities_fen,headcount\n{},100,10,200,50,3\n",
+                        2010 + n % 5
+                    )),
+                );
+            }
+            ("POST", "/api/enterprise/valuations") => {
+                json!({"patent_ids": [self.patent(true).0]})
+            }
+            ("POST", "/api/enterprise/applications") => self.application_body(self.patent(true).0),
+            _ => body.unwrap_or_else(|| json!({})),
         };
-        (path, body)
+        (path, Body::Json(body))
     }
 }
 
@@ -302,6 +670,15 @@ fn setup(backend: Backend) -> World {
     let admin = &clients.iter().find(|(r, _)| *r == "admin").unwrap().1;
     let demo_bank = principal_of(&db, "demo-officer").org_id;
     let demo_district = principal_of(&db, "demo-gov-officer").org_id;
+    let demo_enterprise = principal_of(&db, "demo-enterprise").org_id;
+    let enterprises = admin.get("/api/admin/organisations?kind=enterprise").json();
+    let other_enterprise = enterprises
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .find(|id| *id != demo_enterprise)
+        .unwrap();
     let banks = admin.get("/api/admin/organisations?kind=bank").json();
     let other_bank = banks
         .as_array()
@@ -321,14 +698,21 @@ fn setup(backend: Backend) -> World {
     for (name, role, org) in [
         ("other-bank-officer", "bank_officer", other_bank),
         ("other-gov-officer", "gov_officer", other_district),
+        ("other-enterprise", "enterprise_user", other_enterprise),
     ] {
         let res = admin.post("/api/admin/users", &json!({"username": name, "role": role, "org_id": org, "password": "another org passphrase"}));
         assert_eq!(res.status, 201, "{}", res.body);
     }
+    let other_enterprise = server
+        .client()
+        .login("other-enterprise", "another org passphrase")
+        .0;
     World {
         db,
         server,
         clients,
+        other_enterprise,
+        demo_bank,
         other_bank_officer: "other-bank-officer".into(),
         other_gov_officer: "other-gov-officer".into(),
         counter: std::cell::Cell::new(0),
@@ -398,10 +782,12 @@ fn every_route_times_every_role_gives_the_expected_status(backend: Backend) {
                     continue; // the operator's routes are not owned by an organisation
                 }
                 let (path, body) = world.request(method, template, own);
-                let res = if method == "GET" {
-                    client.get(&path)
-                } else {
-                    client.post(&path, &body)
+                let res = match (method, &body) {
+                    (_, Body::Csv(csv)) => client.upload(&path, "matrix.csv", csv.as_bytes()),
+                    ("GET", _) => client.get(&path),
+                    ("PUT", Body::Json(b)) => client.put(&path, b),
+                    ("DELETE", _) => client.delete(&path),
+                    (_, Body::Json(b)) => client.post(&path, b),
                 };
                 checked += 1;
                 if res.status != expected {

@@ -32,13 +32,14 @@ fn tables(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|r| r.name).collect()
 }
 
-const TABLES: [&str; 22] = [
+const TABLES: [&str; 23] = [
     "alerts",
     "annual_fee_schedule",
     "applications",
     "audit_log",
     "claims",
     "disposals",
+    "financial_statements",
     "fund_pools",
     "idempotency_keys",
     "loans",

@@ -291,3 +291,54 @@ pub struct AuditRow {
     pub prev_hash: String,
     pub hash: String,
 }
+
+/// A patent as read back, with the enterprise view's columns.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = patents)]
+pub struct PatentRow {
+    pub id: i64,
+    pub owner_org_id: i64,
+    pub patent_number: String,
+    pub patent_type: String,
+    pub title: String,
+    pub filing_date: NaiveDate,
+    pub grant_date: Option<NaiveDate>,
+    pub legal_status: String,
+    pub ipc_main: Option<String>,
+    pub claims: i32,
+    pub forward_citations: i32,
+    pub backward_citations: i32,
+    pub family_size: i32,
+    pub inventors: i32,
+    pub transfers: i32,
+    pub licenses: i32,
+    pub litigations: i32,
+    pub invalidation_requests: i32,
+    pub fee_paid_until: Option<NaiveDate>,
+    pub revenue_fen: Option<i64>,
+    pub royalty_rate: Option<f64>,
+    pub co_owners: i32,
+    pub co_owner_consent: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub removed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = applications)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub bank_id: i64,
+    pub pool_id: Option<i64>,
+    pub amount_fen: i64,
+    pub term_months: i32,
+    pub purpose: String,
+    pub status: String,
+    pub credit_line_fen: Option<i64>,
+    pub proposed_rate_bp: Option<i32>,
+    pub decision_reason: Option<String>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}

@@ -106,6 +106,8 @@ diesel::table! {
         co_owners -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+        co_owner_consent -> Bool,
     }
 }
 
@@ -316,6 +318,7 @@ diesel::table! {
         raised_at -> Timestamp,
         acknowledged_at -> Nullable<Timestamp>,
         acknowledged_by -> Nullable<BigInt>,
+        read_at -> Nullable<Timestamp>,
     }
 }
 
@@ -335,6 +338,20 @@ diesel::table! {
         request_id -> Text,
         prev_hash -> Text,
         hash -> Text,
+    }
+}
+
+diesel::table! {
+    financial_statements (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        fiscal_year -> Integer,
+        revenue_fen -> BigInt,
+        profit_fen -> BigInt,
+        assets_fen -> BigInt,
+        liabilities_fen -> BigInt,
+        headcount -> Integer,
+        updated_at -> Timestamp,
     }
 }
 
@@ -373,4 +390,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     proposals,
     idempotency_keys,
+    financial_statements,
 );

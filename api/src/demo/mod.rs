@@ -82,7 +82,7 @@ pub struct DemoSummary {
 }
 
 /// Tables in an order that respects foreign keys when deleting.
-const DELETE_ORDER: [&str; 21] = [
+const DELETE_ORDER: [&str; 22] = [
     "audit_log",
     "idempotency_keys",
     "proposals",
@@ -101,6 +101,7 @@ const DELETE_ORDER: [&str; 21] = [
     "pool_banks",
     "fund_pools",
     "valuations",
+    "financial_statements",
     "patents",
     "users",
     "organisations",

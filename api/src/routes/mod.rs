@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod docs;
+pub mod enterprise;
 pub mod health;
 pub mod organisation;
 pub mod proposals;

@@ -3,5 +3,6 @@
 
 pub mod admin;
 pub mod auth;
+pub mod enterprise;
 pub mod proposals;
 pub mod users;

@@ -1,0 +1,74 @@
+//! `/api/enterprise/financials`: financial statements by year, one at a time or uploaded.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+
+use super::{ImportQuery, read_upload, valid_only};
+use crate::auth::Principal;
+use crate::error::{ApiError, ErrorBody};
+use crate::routes::db_call;
+use crate::services::enterprise::china_today;
+use crate::services::enterprise::financials::{self as service, StatementView};
+use crate::services::enterprise::upload::ImportReport;
+use crate::startup::{AppState, RequestId};
+
+/// The statements, latest year first, each with its ratios (debt ratio, profit margin, revenue
+/// growth, revenue per head).
+#[utoipa::path(get, path = "/api/enterprise/financials", tag = "enterprise", security(("bearer" = [])),
+    responses((status = 200, body = Vec<StatementView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/financials")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let org = principal.org_id;
+    Ok(HttpResponse::Ok().json(db_call(&state, move |conn| service::list(conn, org)).await?))
+}
+
+/// Enter or replace one year: `revenue_fen`, `profit_fen`, `assets_fen`, `liabilities_fen`,
+/// `headcount` (all whole numbers; only profit may be negative).
+#[utoipa::path(put, path = "/api/enterprise/financials/{year}", tag = "enterprise", params(("year" = i32, Path)), security(("bearer" = [])),
+    request_body = Object,
+    responses((status = 200, body = StatementView), (status = 400, body = ErrorBody)))]
+#[put("/financials/{year}")]
+pub async fn put_year(
+    state: web::Data<AppState>,
+    principal: Principal,
+    rid: RequestId,
+    year: web::Path<i32>,
+    body: web::Json<serde_json::Map<String, serde_json::Value>>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let statement = service::check_json(year.into_inner(), &body, china_today(now))?;
+    Ok(HttpResponse::Ok().json(
+        db_call(&state, move |conn| {
+            service::put(conn, &principal, statement, now, &rid.0)
+        })
+        .await?,
+    ))
+}
+
+/// Upload statements (multipart field `file`, CSV or .xlsx with the columns `fiscal_year`,
+/// `revenue_fen`, `profit_fen`, `assets_fen`, `liabilities_fen`, `headcount`): checked whole
+/// like the patent upload; `imported` lists the years written.
+#[utoipa::path(post, path = "/api/enterprise/financials/import", tag = "enterprise", params(ImportQuery), security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", content = String),
+    responses((status = 201, body = ImportReport), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody)))]
+#[post("/financials/import")]
+pub async fn import(
+    state: web::Data<AppState>,
+    principal: Principal,
+    rid: RequestId,
+    req: HttpRequest,
+    query: web::Query<ImportQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let valid_only = valid_only(query.into_inner().mode.as_deref())?;
+    let file = read_upload(&req, payload).await?;
+    let now = state.clock.now();
+    let today = china_today(now);
+    let report = db_call(&state, move |conn| {
+        service::import(conn, &principal, &file, valid_only, today, now, &rid.0)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(report))
+}

@@ -1,0 +1,26 @@
+//! `GET /api/enterprise/loans`.
+
+use actix_web::{HttpResponse, get, web};
+
+use crate::auth::Principal;
+use crate::error::{ApiError, ErrorBody};
+use crate::routes::db_call;
+use crate::services::enterprise::china_today;
+use crate::services::enterprise::loans::{self as service, LoanView};
+use crate::startup::AppState;
+
+/// The enterprise's loans: schedule, repayments made, outstanding principal, next due date and
+/// the patents under pledge.
+#[utoipa::path(get, path = "/api/enterprise/loans", tag = "enterprise", security(("bearer" = [])),
+    responses((status = 200, body = Vec<LoanView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/loans")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let (org, today) = (principal.org_id, china_today(state.clock.now()));
+    Ok(
+        HttpResponse::Ok()
+            .json(db_call(&state, move |conn| service::list(conn, org, today)).await?),
+    )
+}
