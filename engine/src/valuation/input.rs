@@ -284,6 +284,134 @@ pub fn validate(
     source_name: &str,
     mode: InvalidRows,
 ) -> Result<Validated> {
+    if let Some(frame) = fast_typed(raw, as_of) {
+        return Ok(Validated {
+            frame,
+            rejected: Vec::new(),
+        });
+    }
+    validate_rows(raw, as_of, source_name, mode)
+}
+
+/// Whole-column check of a batch that is already typed as documented (the usual Parquet
+/// input): the typed frame when every row is certainly valid, and `None` whenever anything is
+/// unusual (a missing column, another dtype, a value the row-by-row check would report or
+/// change, such as untrimmed text), so that [`validate_rows`] finds and words the problems.
+/// The frame it returns is the one [`validate_rows`] would build: the same columns, dtypes
+/// and values, sharing the raw frame's buffers instead of copying them.
+fn fast_typed(raw: &DataFrame, as_of: NaiveDate) -> Option<DataFrame> {
+    let n = raw.height();
+    let as_of_days = date_to_days(as_of);
+    let mut columns: Vec<Column> = Vec::with_capacity(col::ALL.len());
+    for name in col::ALL {
+        let required = !col::OPTIONAL.contains(&name);
+        let Ok(c) = raw.column(name) else {
+            if required {
+                return None;
+            }
+            let dtype = if name == col::IPC_MAIN {
+                DataType::String
+            } else if name == col::REVENUE_FEN {
+                DataType::Int64
+            } else if name == col::ROYALTY_RATE {
+                DataType::Float64
+            } else {
+                DataType::Date
+            };
+            columns.push(Series::full_null(name.into(), n, &dtype).into());
+            continue;
+        };
+        if required && c.null_count() > 0 {
+            return None;
+        }
+        let ok = match name {
+            col::PATENT_ID => fast_ids(c),
+            col::PATENT_TYPE => fast_strings(c, |s| PatentType::parse(s).is_some()),
+            col::LEGAL_STATUS => fast_strings(c, |s| LegalStatus::parse(s).is_some()),
+            col::IPC_MAIN => fast_strings(c, |s| !s.is_empty() && s.trim().len() == s.len()),
+            col::FILING_DATE => fast_dates(c, Some(as_of_days)),
+            col::GRANT_DATE | col::FEE_PAID_UNTIL => fast_dates(c, None),
+            col::ROYALTY_RATE => fast_rates(c),
+            col::REVENUE_FEN => fast_ints(c, -WHOLE_LIMIT + 1),
+            col::FAMILY_SIZE => fast_ints(c, 1),
+            _ => fast_ints(c, 0),
+        };
+        if !ok {
+            return None;
+        }
+        columns.push(c.clone());
+    }
+    DataFrame::new(n, columns).ok()
+}
+
+/// Whole numbers stored as floats must be below this in magnitude (see `Checker::ints`); for
+/// integers |x| < 9e15 holds exactly when it holds for `x as f64`, as 9e15 < 2^53.
+const WHOLE_LIMIT: i64 = 9_000_000_000_000_000;
+
+/// Text column whose every present value passes `ok` (the row check trims text and reads an
+/// empty text as missing, so such values must send the batch to it).
+fn fast_strings(c: &Column, ok: impl Fn(&str) -> bool) -> bool {
+    c.dtype() == &DataType::String && c.str().is_ok_and(|ca| ca.iter().flatten().all(ok))
+}
+
+/// Unique, trimmed, non-empty ids.
+fn fast_ids(c: &Column) -> bool {
+    fast_strings(c, |s| !s.is_empty() && s.trim().len() == s.len())
+        && c.str()
+            .is_ok_and(|ca| ca.n_unique().is_ok_and(|u| u == ca.len()))
+}
+
+/// Date column within chrono's range and, for the filing date, not after `as_of`.
+fn fast_dates(c: &Column, not_after: Option<i32>) -> bool {
+    if c.dtype() != &DataType::Date {
+        return false;
+    }
+    let Ok(days) = c.cast(&DataType::Int32) else {
+        return false;
+    };
+    let Ok(ca) = days.i32() else {
+        return false;
+    };
+    match (ca.min(), ca.max()) {
+        (Some(lo), Some(hi)) => {
+            days_to_date(lo).is_some()
+                && days_to_date(hi).is_some()
+                && not_after.is_none_or(|limit| hi <= limit)
+        }
+        // No value at all (nulls of an optional column are fine; a required column's nulls
+        // were refused before).
+        _ => ca.null_count() == ca.len(),
+    }
+}
+
+/// Int64 column with every present value in [lo, WHOLE_LIMIT).
+fn fast_ints(c: &Column, lo: i64) -> bool {
+    if c.dtype() != &DataType::Int64 {
+        return false;
+    }
+    let Ok(ca) = c.i64() else {
+        return false;
+    };
+    match (ca.min(), ca.max()) {
+        (Some(min), Some(max)) => min >= lo && max < WHOLE_LIMIT,
+        _ => ca.null_count() == ca.len(),
+    }
+}
+
+/// Float64 column with every present value strictly between 0 and 1 (NaN and infinities fail).
+fn fast_rates(c: &Column) -> bool {
+    c.dtype() == &DataType::Float64
+        && c.f64()
+            .is_ok_and(|ca| ca.iter().flatten().all(|r| r > 0.0 && r < 1.0))
+}
+
+/// The row-by-row check: every problem with its row, column and wording.
+fn validate_rows(
+    raw: &DataFrame,
+    as_of: NaiveDate,
+    source_name: &str,
+    mode: InvalidRows,
+) -> Result<Validated> {
     let n = raw.height();
     let mut ck = Checker::new(raw);
 
