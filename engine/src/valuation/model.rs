@@ -135,32 +135,67 @@ fn ymd(date_col: &str) -> (Expr, Expr, Expr) {
     )
 }
 
-fn by_type(invention: Expr, utility_model: Expr, design: Expr) -> Expr {
+// The text columns the tables depend on are compared with their spellings once, into small
+// integer codes; every table lookup after that compares integers (or gathers from a short
+// table), which is much cheaper than comparing the text again for each use.
+const TYPE_CODE: &str = "__type";
+const STATUS_CODE: &str = "__status";
+const SECTION_CODE: &str = "__section";
+
+/// 0 invention, 1 utility_model, 2 anything else (validated input: design).
+fn type_code() -> Expr {
     let t = col(i::PATENT_TYPE);
     when(t.clone().eq(lit(PatentType::Invention.as_str())))
-        .then(invention)
+        .then(lit(0i32))
         .when(t.eq(lit(PatentType::UtilityModel.as_str())))
+        .then(lit(1i32))
+        .otherwise(lit(2i32))
+}
+
+fn by_type(invention: Expr, utility_model: Expr, design: Expr) -> Expr {
+    let t = col(TYPE_CODE);
+    when(t.clone().eq(lit(0i32)))
+        .then(invention)
+        .when(t.eq(lit(1i32)))
         .then(utility_model)
         .otherwise(design)
 }
 
-fn by_status(f: impl Fn(LegalStatus) -> f64) -> Expr {
+/// The position of the status in `LegalStatus::ALL`; anything else (not in validated input)
+/// counts as the last, as the nested lookups always did.
+fn status_code() -> Expr {
     let s = col(i::LEGAL_STATUS);
-    // Nested from the last status inwards; validated input holds one of the six.
-    let (last, rest) = match LegalStatus::ALL.split_last() {
-        Some((last, rest)) => (*last, rest),
-        None => return lit(0.0),
-    };
-    rest.iter().rev().fold(lit(f(last)), |otherwise, st| {
-        when(s.clone().eq(lit(st.as_str())))
-            .then(lit(f(*st)))
+    let last = LegalStatus::ALL.len().saturating_sub(1);
+    (0..last).rev().fold(lit(last as i32), |otherwise, k| {
+        when(s.clone().eq(lit(LegalStatus::ALL[k].as_str())))
+            .then(lit(k as i32))
             .otherwise(otherwise)
     })
 }
 
-/// The value of a section table for the row's main IPC. Comparing the (trimmed) string with
-/// "A" ≤ s < "B" is true exactly when it starts with A, so no string functions are needed.
-fn by_section(value: impl Fn(Option<char>) -> f64) -> Expr {
+fn status_is(status: LegalStatus) -> Expr {
+    let k = LegalStatus::ALL
+        .iter()
+        .position(|s| *s == status)
+        .unwrap_or(LegalStatus::ALL.len());
+    col(STATUS_CODE).eq(lit(k as i32))
+}
+
+fn by_status(f: impl Fn(LegalStatus) -> f64) -> Expr {
+    let table: Vec<f64> = LegalStatus::ALL.iter().map(|s| f(*s)).collect();
+    lookup(table, STATUS_CODE)
+}
+
+/// `table[code]` for each row (`code` is always a valid index).
+fn lookup(table: Vec<f64>, code: &str) -> Expr {
+    lit(Series::new(PlSmallStr::EMPTY, table)).gather(col(code), false)
+}
+
+const SECTIONS: [char; 8] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
+
+/// 0..=7 for the IPC sections A..=H, 8 for other or empty. Comparing the (trimmed) string
+/// with "A" ≤ s < "B" is true exactly when it starts with A, so no string functions are needed.
+fn section_code() -> Expr {
     let ipc = col(i::IPC_MAIN);
     let starts = |c: char| {
         let upper = c.to_string();
@@ -175,16 +210,21 @@ fn by_section(value: impl Fn(Option<char>) -> f64) -> Expr {
             .gt_eq(lit(lower))
             .and(ipc.clone().lt(lit(lower_next.to_string()))))
     };
-    let sections = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
     // A null ipc_main fails every comparison and lands in "other", as does any other letter.
-    sections
-        .iter()
+    (0..SECTIONS.len())
         .rev()
-        .fold(lit(value(None)), |otherwise, s| {
-            when(starts(*s))
-                .then(lit(value(Some(*s))))
+        .fold(lit(SECTIONS.len() as i32), |otherwise, k| {
+            when(starts(SECTIONS[k]))
+                .then(lit(k as i32))
                 .otherwise(otherwise)
         })
+}
+
+/// The value of a section table for the row's main IPC.
+fn by_section(value: impl Fn(Option<char>) -> f64) -> Expr {
+    let mut table: Vec<f64> = SECTIONS.iter().map(|s| value(Some(*s))).collect();
+    table.push(value(None));
+    lookup(table, SECTION_CODE)
 }
 
 /// The model over a validated input frame (see [`super::input::validate`]), producing exactly
@@ -386,19 +426,31 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         ("not_valid", col(o::LEGAL_FACTOR).lt_eq(lit(0.0))),
         (
             "under_invalidation",
-            col(i::LEGAL_STATUS).eq(lit(LegalStatus::UnderInvalidation.as_str())),
+            status_is(LegalStatus::UnderInvalidation),
         ),
         ("short_life", short_life),
     ];
-    let mut flags = lit("");
-    let mut any_before = lit(false);
-    for (name, cond) in conditions {
-        let text = when(any_before.clone())
-            .then(lit(format!(",{name}")))
-            .otherwise(lit(name));
-        flags = flags + when(cond.clone()).then(text).otherwise(lit(""));
-        any_before = any_before.or(cond);
-    }
+    // One bit per flag (a missing condition counts as not set), then the text of that
+    // combination from a table of all 2^7 of them: one lookup instead of seven string joins.
+    let names: Vec<&str> = conditions.iter().map(|(name, _)| *name).collect();
+    let bits = conditions
+        .into_iter()
+        .enumerate()
+        .fold(lit(0i32), |acc, (k, (_, cond))| {
+            acc + when(cond).then(lit(1i32 << k)).otherwise(lit(0i32))
+        });
+    let texts: Vec<String> = (0..1usize << names.len())
+        .map(|set| {
+            names
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| set & (1 << k) != 0)
+                .map(|(_, name)| *name)
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    let flags = lit(Series::new(PlSmallStr::EMPTY, texts)).gather(bits, false);
 
     let mut with_parts: Vec<Expr> = vec![
         col(i::PATENT_ID),
@@ -412,9 +464,9 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         .map(|((e, _), name)| e.alias(name.as_str()))
         .collect();
     let keep_inputs = [
-        i::PATENT_TYPE,
-        i::LEGAL_STATUS,
-        i::IPC_MAIN,
+        TYPE_CODE,
+        STATUS_CODE,
+        SECTION_CODE,
         i::REVENUE_FEN,
         i::ROYALTY_RATE,
         i::FEE_PAID_UNTIL,
@@ -437,6 +489,11 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         .map(|c| col(*c)),
     );
     input
+        .with_columns([
+            type_code().alias(TYPE_CODE),
+            status_code().alias(STATUS_CODE),
+            section_code().alias(SECTION_CODE),
+        ])
         .select(with_parts)
         .with_columns(parts_exprs)
         .with_columns([
