@@ -12,7 +12,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use polars::prelude::IntoLazy;
 use zhirong_engine::io::{read_table, result_totals, write_table};
-use zhirong_engine::valuation::{InvalidRows, ValuationParams, validate, value_lazy};
+use zhirong_engine::valuation::{InvalidRows, ValuationParams, validate, value_batch, value_lazy};
 
 fn run(input: &Path, as_of: NaiveDate, output: &Path) -> zhirong_engine::Result<()> {
     let params = ValuationParams::default();
@@ -35,12 +35,23 @@ fn run(input: &Path, as_of: NaiveDate, output: &Path) -> zhirong_engine::Result<
             source,
         })?;
     lap("model 10");
-    let mut results = value_lazy(checked.frame.lazy(), as_of, &params)
-        .collect()
-        .map_err(|source| zhirong_engine::EngineError::Polars {
-            context: "valuing".to_owned(),
-            source,
-        })?;
+    if std::env::var_os("PROFILE").is_some() {
+        let (_, timings) = value_lazy(checked.frame.clone().lazy(), as_of, &params)
+            .profile()
+            .map_err(|source| zhirong_engine::EngineError::Polars {
+                context: "profiling".to_owned(),
+                source,
+            })?;
+        eprintln!("{timings}");
+        if let Ok(plan) =
+            value_lazy(checked.frame.clone().lazy(), as_of, &params).describe_optimized_plan()
+        {
+            eprintln!("{plan}");
+        }
+        lap("profile");
+    }
+    let outcome = value_batch(&checked.frame, as_of, &params, InvalidRows::Reject, &name)?;
+    let mut results = outcome.results;
     lap("model");
     let totals = result_totals(&results)?;
     lap("totals");

@@ -161,8 +161,11 @@ pub fn value_file(
 ) -> Result<ValueSummary> {
     // Check the output name before the (possibly long) run.
     FileFormat::from_path(output)?;
-    let raw = read_table(input)?;
-    let outcome = value_batch(&raw, as_of, params, mode, &name(input))?;
+    // The raw input is dropped before the results are written.
+    let outcome = {
+        let raw = read_table(input)?;
+        value_batch(&raw, as_of, params, mode, &name(input))?
+    };
     let mut results = outcome.results;
     let (eligible, appraised_fen, collateral_fen) = result_totals(&results)?;
     write_table(&mut results, output)?;

@@ -34,6 +34,9 @@ pub struct BatchOutcome {
     pub rejected: Vec<RejectedRow>,
 }
 
+/// Rows per slice of a large batch (see [`value_batch`]).
+const SLICE_ROWS: usize = 500_000;
+
 /// Validates a raw batch and values it. `source_name` (the file) is named in errors.
 pub fn value_batch(
     raw: &DataFrame,
@@ -43,11 +46,22 @@ pub fn value_batch(
     source_name: &str,
 ) -> Result<BatchOutcome> {
     let checked = validate(raw, as_of, source_name, mode)?;
-    let results = value_lazy(checked.frame.lazy(), as_of, params)
-        .collect()
-        .map_err(EngineError::polars(format!(
-            "{source_name}: valuing the batch"
-        )))?;
+    let ctx = || EngineError::polars(format!("{source_name}: valuing the batch"));
+    let frame = checked.frame;
+    let n = frame.height();
+    let lazy = if n <= SLICE_ROWS {
+        value_lazy(frame.lazy(), as_of, params)
+    } else {
+        // The model is row by row, so slices can be valued on their own: they run in
+        // parallel (one long expression, such as the royalty stream, otherwise keeps a single
+        // core busy) and only a few slices' intermediate columns are alive at a time.
+        let slices: Vec<LazyFrame> = (0..n)
+            .step_by(SLICE_ROWS)
+            .map(|start| value_lazy(frame.slice(start as i64, SLICE_ROWS).lazy(), as_of, params))
+            .collect();
+        concat(slices, UnionArgs::default()).map_err(ctx())?
+    };
+    let results = lazy.collect().map_err(ctx())?;
     Ok(BatchOutcome {
         results,
         rejected: checked.rejected,
@@ -244,17 +258,19 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         lit(i64::from(t.invention)),
         lit(i64::from(t.utility_model)),
         design_term,
-    );
+    )
+    .cast(DataType::Int64);
+    // The date arithmetic goes through named columns, stage by stage: written as one
+    // expression, each formula repeats its arguments (a year enters `days_from_civil` several
+    // times), and the repeats multiply down the chain.
     let (fy, fm, fd) = ymd(i::FILING_DATE);
-    let expiry_year = fy + term.clone();
-    let feb29_to_common = fm
-        .clone()
+    let (filing_year, filing_month, filing_day) = ("__fy", "__fm", "__fd");
+    let (expiry_year, expiry_day, expiry) = ("__expiry_year", "__expiry_day", "__expiry");
+    let feb29_to_common = col(filing_month)
         .eq(lit(2i64))
-        .and(fd.clone().eq(lit(29i64)))
-        .and(is_leap(expiry_year.clone()).not());
-    let expiry_day = when(feb29_to_common).then(lit(28i64)).otherwise(fd);
-    let expiry = days_from_civil(expiry_year, fm, expiry_day);
-    let days_left = expiry - lit(as_of_days);
+        .and(col(filing_day).eq(lit(29i64)))
+        .and(is_leap(col(expiry_year)).not());
+    let days_left = col(expiry) - lit(as_of_days);
     let remaining = when(days_left.clone().gt(lit(0i64)))
         .then(days_left)
         .otherwise(lit(0i64))
@@ -369,16 +385,19 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         .cast(DataType::Int32)
         .cast(DataType::Int64);
     let (py, pm, pd) = ymd(i::FEE_PAID_UNTIL);
-    let month_index = pm - lit(1i64) + lit(i64::from(fees.grace_months));
-    let grace_year = py + month_index.clone() / lit(12i64);
-    let grace_month = month_index % lit(12i64) + lit(1i64);
-    let dim = days_in_month(grace_year.clone(), grace_month.clone());
-    let grace_day = when(pd.clone().gt(dim.clone())).then(dim).otherwise(pd);
-    let grace_end = days_from_civil(grace_year, grace_month, grace_day);
+    let (paid_year, paid_month, paid_day) = ("__py", "__pm", "__pd");
+    let (grace_year, grace_month, grace_day, grace_end) = (
+        "__grace_year",
+        "__grace_month",
+        "__grace_day",
+        "__grace_end",
+    );
+    let month_index = col(paid_month) - lit(1i64) + lit(i64::from(fees.grace_months));
+    let dim = days_in_month(col(grace_year), col(grace_month));
     let as_of_lit = lit(as_of_days);
     let fee_unknown = col(i::FEE_PAID_UNTIL).is_null();
     let fee_paid = as_of_lit.clone().lt_eq(paid_days.clone());
-    let fee_grace = as_of_lit.lt_eq(grace_end);
+    let fee_grace = as_of_lit.lt_eq(col(grace_end));
     let fee_factor = when(fee_unknown.clone())
         .then(lit(fees.unknown_factor))
         .when(fee_paid.clone())
@@ -454,7 +473,7 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
 
     let mut with_parts: Vec<Expr> = vec![
         col(i::PATENT_ID),
-        term.cast(DataType::Int32).alias(o::TERM_YEARS),
+        col("__term").cast(DataType::Int32).alias(o::TERM_YEARS),
         remaining.alias(o::REMAINING_YEARS),
     ];
     // The parts read `remaining_years` as computed above, hence the two steps.
@@ -470,6 +489,7 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         i::REVENUE_FEN,
         i::ROYALTY_RATE,
         i::FEE_PAID_UNTIL,
+        grace_end,
     ];
     with_parts.extend(keep_inputs.iter().map(|c| col(*c)));
     with_parts.extend(
@@ -493,6 +513,34 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
             type_code().alias(TYPE_CODE),
             status_code().alias(STATUS_CODE),
             section_code().alias(SECTION_CODE),
+            fy.alias(filing_year),
+            fm.alias(filing_month),
+            fd.alias(filing_day),
+            py.alias(paid_year),
+            pm.alias(paid_month),
+            pd.alias(paid_day),
+        ])
+        .with_columns([
+            term.alias("__term"),
+            (col(paid_year) + month_index.clone() / lit(12i64)).alias(grace_year),
+            (month_index % lit(12i64) + lit(1i64)).alias(grace_month),
+        ])
+        .with_columns([
+            (col(filing_year) + col("__term")).alias(expiry_year),
+            when(col(paid_day).gt(dim.clone()))
+                .then(dim)
+                .otherwise(col(paid_day))
+                .alias(grace_day),
+        ])
+        .with_columns([
+            when(feb29_to_common)
+                .then(lit(28i64))
+                .otherwise(col(filing_day))
+                .alias(expiry_day),
+            days_from_civil(col(grace_year), col(grace_month), col(grace_day)).alias(grace_end),
+        ])
+        .with_columns([
+            days_from_civil(col(expiry_year), col(filing_month), col(expiry_day)).alias(expiry),
         ])
         .select(with_parts)
         .with_columns(parts_exprs)
@@ -507,8 +555,10 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
             economic_life.alias(o::ECONOMIC_LIFE),
             discount.alias(o::DISCOUNT_RATE),
         ])
+        // Its own column: rounding reads it three times.
+        .with_columns([appraised.alias("__appraised")])
         .with_columns([
-            round_half_away(appraised).alias(o::APPRAISED_FEN),
+            round_half_away(col("__appraised")).alias(o::APPRAISED_FEN),
             legal_factor.alias(o::LEGAL_FACTOR),
             fee_factor.alias(o::FEE_FACTOR),
             fee_state.alias("__fee_state"),
