@@ -18,7 +18,11 @@ fn run(input: &Path, as_of: NaiveDate, output: &Path) -> zhirong_engine::Result<
     let params = ValuationParams::default();
     let mut t = Instant::now();
     let mut lap = |what: &str| {
-        eprintln!("{what:>10}: {:6.3} s", t.elapsed().as_secs_f64());
+        eprintln!(
+            "{what:>10}: {:6.3} s  {}",
+            t.elapsed().as_secs_f64(),
+            memory()
+        );
         t = Instant::now();
     };
     let raw = read_table(input)?;
@@ -59,6 +63,17 @@ fn run(input: &Path, as_of: NaiveDate, output: &Path) -> zhirong_engine::Result<
     lap("write");
     eprintln!("{} rows, totals {totals:?}", results.height());
     Ok(())
+}
+
+/// Resident and peak resident memory (Linux), for the phase lines.
+fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn main() -> ExitCode {
