@@ -693,3 +693,107 @@ pub fn frame_from_patents(patents: &[PatentInput]) -> Result<DataFrame> {
     ];
     DataFrame::new(patents.len(), columns).map_err(EngineError::polars("building the input frame"))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::valuation::synthetic;
+
+    fn as_of() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+    }
+
+    fn slow(raw: &DataFrame) -> DataFrame {
+        validate_rows(raw, as_of(), "t", InvalidRows::Skip)
+            .unwrap()
+            .frame
+    }
+
+    /// A typed, valid batch takes the fast path, which builds the row check's frame.
+    #[test]
+    fn the_fast_path_builds_the_row_checks_frame() {
+        let raw = synthetic(500, 3).unwrap();
+        let fast = fast_typed(&raw, as_of()).expect("a valid typed batch");
+        assert!(fast.equals_missing(&slow(&raw)));
+        assert_eq!(fast.schema(), slow(&raw).schema());
+        // Optional columns may be absent.
+        let mut narrow = raw.clone();
+        for c in col::OPTIONAL {
+            narrow = narrow.drop(c).unwrap();
+        }
+        let fast = fast_typed(&narrow, as_of()).expect("optional columns absent");
+        assert!(fast.equals_missing(&slow(&narrow)));
+    }
+
+    /// Anything the row check reports or changes sends the batch to it.
+    #[test]
+    fn the_fast_path_declines_what_the_row_check_reports_or_changes() {
+        let raw = synthetic(50, 3).unwrap();
+        let with = |name: &str, values: Column| {
+            let mut f = raw.clone();
+            f.with_column(values.with_name(name.into())).unwrap();
+            f
+        };
+        let mut ids: Vec<String> = raw
+            .column(col::PATENT_ID)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap().to_owned())
+            .collect();
+        let first = ids[0].clone();
+        ids[7] = first;
+        let duplicate = with(col::PATENT_ID, Column::new("".into(), ids.clone()));
+        ids[7] = " CN7".to_owned();
+        let untrimmed = with(col::PATENT_ID, Column::new("".into(), ids));
+        let counts = |bad: i64| {
+            let mut v = vec![1i64; 50];
+            v[9] = bad;
+            Column::new("".into(), v)
+        };
+        let types = {
+            let mut v = vec!["invention"; 50];
+            v[3] = "patent";
+            Column::new("".into(), v)
+        };
+        let rates = {
+            let mut v = vec![None; 50];
+            v[2] = Some(1.0);
+            Column::new("".into(), v)
+        };
+        let late = Series::new("".into(), vec![date_to_days(as_of()) + 1; 50])
+            .cast(&DataType::Date)
+            .unwrap()
+            .into();
+        // Untrimmed text is not a problem, but the row check trims it.
+        assert!(fast_typed(&untrimmed, as_of()).is_none());
+        let trimmed = slow(&untrimmed);
+        let id = trimmed
+            .column(col::PATENT_ID)
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(7);
+        assert_eq!(id, Some("CN7"));
+        let cases = [
+            duplicate,
+            with(col::CLAIMS, counts(-1)),
+            with(col::FAMILY_SIZE, counts(0)),
+            with(col::PATENT_TYPE, types),
+            with(col::ROYALTY_RATE, rates),
+            with(col::FILING_DATE, late),
+            raw.drop(col::CLAIMS).unwrap(),
+        ];
+        for (k, bad) in cases.iter().enumerate() {
+            assert!(fast_typed(bad, as_of()).is_none(), "case {k}");
+            assert!(
+                validate(bad, as_of(), "t", InvalidRows::Reject).is_err(),
+                "case {k}"
+            );
+        }
+        assert!(fast_typed(&raw, as_of()).is_some());
+    }
+}
