@@ -1,6 +1,9 @@
 //! Model zr-val-1 as Polars lazy expressions: the batch path.
 //!
-//! One `select` over the validated input, collected once. Date arithmetic is done on day
+//! A chain of `with_columns` stages over the validated input, collected once (a large batch in
+//! slices, see [`value_frame`]). The text columns are turned into small integer codes first and
+//! intermediate values get named columns, so no formula is evaluated twice. Date arithmetic is
+//! done on day
 //! numbers with the civil-calendar formulas (no string or offset features needed, and exactly
 //! the calendar rules of VALUATION.md); per-type constants such as (1 + r)^t are computed once in
 //! Rust and enter as literals. Every float expression is evaluated in the same order as in the
