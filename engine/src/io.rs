@@ -15,8 +15,9 @@ use serde::Serialize;
 use crate::error::{EngineError, Result};
 use crate::schema::{output as o, rejected as r};
 use crate::valuation::input::patents_from_frame;
+use crate::valuation::model::{CHUNK_ROWS, value_frame, value_in_chunks};
 use crate::valuation::{
-    Explanation, InvalidRows, RejectedRow, ValuationParams, explain_patent, validate, value_batch,
+    Explanation, InvalidRows, RejectedRow, ValuationParams, explain_patent, validate,
 };
 
 /// A table file format, from the file name's extension.
@@ -129,8 +130,16 @@ pub struct ValueSummary {
 
 /// Totals of a results frame: (eligible rows, Σ appraised_fen, Σ collateral_fen), saturating.
 pub fn result_totals(results: &DataFrame) -> Result<(usize, i64, i64)> {
+    let mut totals = (0, 0, 0);
+    add_totals(results, &mut totals)?;
+    Ok(totals)
+}
+
+/// Continues the sums of [`result_totals`] over further rows, in order (so that totals over
+/// chunks are exactly those over the whole frame).
+fn add_totals(results: &DataFrame, totals: &mut (usize, i64, i64)) -> Result<()> {
     let ctx = || EngineError::polars("summing the valuation results");
-    let eligible = results
+    totals.0 += results
         .column(o::ELIGIBLE)
         .map_err(ctx())?
         .bool()
@@ -138,15 +147,119 @@ pub fn result_totals(results: &DataFrame) -> Result<(usize, i64, i64)> {
         .iter()
         .filter(|v| *v == Some(true))
         .count();
-    let sum = |c: &str| -> Result<i64> {
+    let sum = |c: &str, from: i64| -> Result<i64> {
         let col = results.column(c).map_err(ctx())?;
         let ca = col.i64().map_err(ctx())?;
         Ok(ca
             .iter()
             .flatten()
-            .fold(0i64, |acc, v| acc.saturating_add(v)))
+            .fold(from, |acc, v| acc.saturating_add(v)))
     };
-    Ok((eligible, sum(o::APPRAISED_FEN)?, sum(o::COLLATERAL_FEN)?))
+    totals.1 = sum(o::APPRAISED_FEN, totals.1)?;
+    totals.2 = sum(o::COLLATERAL_FEN, totals.2)?;
+    Ok(())
+}
+
+/// A table file written in pieces (large results, chunk by chunk).
+enum TableWriter {
+    Csv(polars::io::csv::write::BatchedWriter<File>),
+    Parquet(Box<polars::io::parquet::write::BatchedWriter<File>>),
+}
+
+impl TableWriter {
+    fn create(path: &Path, schema: &Schema) -> Result<Self> {
+        let format = FileFormat::from_path(path)?;
+        let file = File::create(path).map_err(EngineError::io(path))?;
+        let ctx = || EngineError::polars(format!("{}: writing", name(path)));
+        Ok(match format {
+            FileFormat::Csv => Self::Csv(
+                CsvWriter::new(file)
+                    .include_header(true)
+                    .batched(schema)
+                    .map_err(ctx())?,
+            ),
+            FileFormat::Parquet => Self::Parquet(Box::new(
+                ParquetWriter::new(file).batched(schema).map_err(ctx())?,
+            )),
+        })
+    }
+
+    fn write(&mut self, frame: &mut DataFrame, path: &Path) -> Result<()> {
+        let ctx = || EngineError::polars(format!("{}: writing", name(path)));
+        // The batched writers need the columns' chunks aligned.
+        frame.align_chunks_par();
+        match self {
+            Self::Csv(w) => w.write_batch(frame).map_err(ctx()),
+            Self::Parquet(w) => w.write_batch(frame).map_err(ctx()),
+        }
+    }
+
+    fn finish(self, path: &Path) -> Result<()> {
+        let ctx = || EngineError::polars(format!("{}: writing", name(path)));
+        match self {
+            Self::Csv(mut w) => w.finish().map_err(ctx()),
+            Self::Parquet(w) => w.finish().map(|_| ()).map_err(ctx()),
+        }
+    }
+}
+
+/// Values a validated frame and writes the results to `output`, returning the rows written
+/// and the totals. A large frame is valued and written chunk by chunk
+/// ([`value_in_chunks`]), so its results are never all in memory at once.
+fn value_and_write(
+    frame: DataFrame,
+    output: &Path,
+    as_of: NaiveDate,
+    params: &ValuationParams,
+    source_name: &str,
+) -> Result<(usize, (usize, i64, i64))> {
+    value_and_write_in(frame, CHUNK_ROWS, output, as_of, params, source_name)
+}
+
+/// [`value_and_write`] with chunks of `chunk_rows` rows.
+fn value_and_write_in(
+    frame: DataFrame,
+    chunk_rows: usize,
+    output: &Path,
+    as_of: NaiveDate,
+    params: &ValuationParams,
+    source_name: &str,
+) -> Result<(usize, (usize, i64, i64))> {
+    let mut totals = (0, 0, 0);
+    if frame.height() <= chunk_rows {
+        let mut results = value_frame(frame, as_of, params, source_name)?;
+        add_totals(&results, &mut totals)?;
+        write_table(&mut results, output)?;
+        return Ok((results.height(), totals));
+    }
+    let mut rows = 0;
+    let mut writer: Option<TableWriter> = None;
+    let written = value_in_chunks(
+        &frame,
+        chunk_rows,
+        as_of,
+        params,
+        source_name,
+        |mut results| {
+            add_totals(&results, &mut totals)?;
+            rows += results.height();
+            let w = match &mut writer {
+                Some(w) => w,
+                None => writer.insert(TableWriter::create(output, results.schema())?),
+            };
+            w.write(&mut results, output)
+        },
+    )
+    .and_then(|()| match writer.take() {
+        Some(w) => w.finish(output),
+        None => Ok(()),
+    });
+    if let Err(e) = written {
+        // No partial results file is left behind. (Best effort: the error is what matters.)
+        let _ = std::fs::remove_file(output);
+        return Err(e);
+    }
+    Ok((rows, totals))
 }
 
 /// Values a CSV or Parquet file and writes the results (CSV or Parquet, by `output`'s
@@ -161,25 +274,28 @@ pub fn value_file(
 ) -> Result<ValueSummary> {
     // Check the output name before the (possibly long) run.
     FileFormat::from_path(output)?;
-    let raw = read_table(input)?;
-    let outcome = value_batch(&raw, as_of, params, mode, &name(input))?;
-    let mut results = outcome.results;
-    let (eligible, appraised_fen, collateral_fen) = result_totals(&results)?;
-    write_table(&mut results, output)?;
+    let source_name = name(input);
+    // The raw input is dropped once checked (the typed frame often shares its buffers).
+    let checked = {
+        let raw = read_table(input)?;
+        validate(&raw, as_of, &source_name, mode)?
+    };
+    let (rows, (eligible, appraised_fen, collateral_fen)) =
+        value_and_write(checked.frame, output, as_of, params, &source_name)?;
     let rejected_output = match mode {
         InvalidRows::Reject => None,
         InvalidRows::Skip => {
             let path = rejected_path_for(output);
-            write_rejected(&outcome.rejected, &path)?;
+            write_rejected(&checked.rejected, &path)?;
             Some(path)
         }
     };
     Ok(ValueSummary {
-        rows: results.height(),
+        rows,
         eligible,
         appraised_fen,
         collateral_fen,
-        rejected: outcome.rejected,
+        rejected: checked.rejected,
         rejected_output,
         model_version: crate::VALUATION_MODEL,
         params_digest: params.digest(),
@@ -258,4 +374,38 @@ pub fn uspto_to_input(
     let mut frame = crate::uspto::grants_to_frame(&batch.grants)?;
     write_table(&mut frame, output)?;
     Ok(batch)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::valuation::synthetic;
+
+    /// Valued and written in chunks, a batch gives the same file contents and totals as in
+    /// one piece.
+    #[test]
+    fn chunked_results_equal_whole_results() {
+        let dir = tempfile::tempdir().unwrap();
+        let frame = synthetic(2_345, 7).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let params = ValuationParams::default();
+        for ext in ["csv", "parquet"] {
+            let whole = dir.path().join(format!("whole.{ext}"));
+            let chunked = dir.path().join(format!("chunked.{ext}"));
+            let a =
+                value_and_write_in(frame.clone(), usize::MAX, &whole, as_of, &params, "t").unwrap();
+            let b =
+                value_and_write_in(frame.clone(), 1_000, &chunked, as_of, &params, "t").unwrap();
+            assert_eq!(a, b);
+            assert_eq!(a.0, 2_345);
+            let (x, y) = (read_table(&whole).unwrap(), read_table(&chunked).unwrap());
+            assert!(x.equals_missing(&y), "{ext}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("whole.csv")).unwrap(),
+            std::fs::read_to_string(dir.path().join("chunked.csv")).unwrap()
+        );
+    }
 }

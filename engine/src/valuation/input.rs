@@ -284,6 +284,154 @@ pub fn validate(
     source_name: &str,
     mode: InvalidRows,
 ) -> Result<Validated> {
+    if let Some(frame) = fast_typed(raw, as_of) {
+        return Ok(Validated {
+            frame,
+            rejected: Vec::new(),
+        });
+    }
+    validate_rows(raw, as_of, source_name, mode)
+}
+
+/// Whole-column check of a batch that is already typed as documented (the usual Parquet
+/// input): the typed frame when every row is certainly valid, and `None` whenever anything is
+/// unusual (a missing column, another dtype, a value the row-by-row check would report or
+/// change, such as untrimmed text), so that [`validate_rows`] finds and words the problems.
+/// The frame it returns is the one [`validate_rows`] would build: the same columns, dtypes
+/// and values, sharing the raw frame's buffers instead of copying them.
+fn fast_typed(raw: &DataFrame, as_of: NaiveDate) -> Option<DataFrame> {
+    let ids = raw.column(col::PATENT_ID).ok()?;
+    // The id check (a hash set of every id) is the longest: it runs beside the others.
+    std::thread::scope(|scope| {
+        let ids_ok = scope.spawn(|| fast_ids(ids));
+        let typed = fast_typed_except_ids(raw, as_of);
+        match ids_ok.join() {
+            Ok(true) => typed,
+            _ => None,
+        }
+    })
+}
+
+/// [`fast_typed`] but for the check of the ids' values.
+fn fast_typed_except_ids(raw: &DataFrame, as_of: NaiveDate) -> Option<DataFrame> {
+    let n = raw.height();
+    let as_of_days = date_to_days(as_of);
+    let mut columns: Vec<Column> = Vec::with_capacity(col::ALL.len());
+    for name in col::ALL {
+        let required = !col::OPTIONAL.contains(&name);
+        let Ok(c) = raw.column(name) else {
+            if required {
+                return None;
+            }
+            let dtype = if name == col::IPC_MAIN {
+                DataType::String
+            } else if name == col::REVENUE_FEN {
+                DataType::Int64
+            } else if name == col::ROYALTY_RATE {
+                DataType::Float64
+            } else {
+                DataType::Date
+            };
+            columns.push(Series::full_null(name.into(), n, &dtype).into());
+            continue;
+        };
+        if required && c.null_count() > 0 {
+            return None;
+        }
+        let ok = match name {
+            col::PATENT_ID => true,
+            col::PATENT_TYPE => fast_strings(c, |s| PatentType::parse(s).is_some()),
+            col::LEGAL_STATUS => fast_strings(c, |s| LegalStatus::parse(s).is_some()),
+            col::IPC_MAIN => fast_strings(c, |s| !s.is_empty() && s.trim().len() == s.len()),
+            col::FILING_DATE => fast_dates(c, Some(as_of_days)),
+            col::GRANT_DATE | col::FEE_PAID_UNTIL => fast_dates(c, None),
+            col::ROYALTY_RATE => fast_rates(c),
+            col::REVENUE_FEN => fast_ints(c, -WHOLE_LIMIT + 1),
+            col::FAMILY_SIZE => fast_ints(c, 1),
+            _ => fast_ints(c, 0),
+        };
+        if !ok {
+            return None;
+        }
+        columns.push(c.clone());
+    }
+    DataFrame::new(n, columns).ok()
+}
+
+/// Whole numbers stored as floats must be below this in magnitude (see `Checker::ints`); for
+/// integers |x| < 9e15 holds exactly when it holds for `x as f64`, as 9e15 < 2^53.
+const WHOLE_LIMIT: i64 = 9_000_000_000_000_000;
+
+/// Text column whose every present value passes `ok` (the row check trims text and reads an
+/// empty text as missing, so such values must send the batch to it).
+fn fast_strings(c: &Column, ok: impl Fn(&str) -> bool) -> bool {
+    c.dtype() == &DataType::String && c.str().is_ok_and(|ca| ca.iter().flatten().all(ok))
+}
+
+/// Unique, trimmed, non-empty ids, none missing.
+fn fast_ids(c: &Column) -> bool {
+    if c.dtype() != &DataType::String {
+        return false;
+    }
+    let Ok(ca) = c.str() else {
+        return false;
+    };
+    let mut seen: PlHashSet<&str> = PlHashSet::with_capacity(ca.len());
+    ca.iter()
+        .all(|v| v.is_some_and(|s| !s.is_empty() && s.trim().len() == s.len() && seen.insert(s)))
+}
+
+/// Date column within chrono's range and, for the filing date, not after `as_of`.
+fn fast_dates(c: &Column, not_after: Option<i32>) -> bool {
+    if c.dtype() != &DataType::Date {
+        return false;
+    }
+    let Ok(days) = c.cast(&DataType::Int32) else {
+        return false;
+    };
+    let Ok(ca) = days.i32() else {
+        return false;
+    };
+    match (ca.min(), ca.max()) {
+        (Some(lo), Some(hi)) => {
+            days_to_date(lo).is_some()
+                && days_to_date(hi).is_some()
+                && not_after.is_none_or(|limit| hi <= limit)
+        }
+        // No value at all (nulls of an optional column are fine; a required column's nulls
+        // were refused before).
+        _ => ca.null_count() == ca.len(),
+    }
+}
+
+/// Int64 column with every present value in [lo, WHOLE_LIMIT).
+fn fast_ints(c: &Column, lo: i64) -> bool {
+    if c.dtype() != &DataType::Int64 {
+        return false;
+    }
+    let Ok(ca) = c.i64() else {
+        return false;
+    };
+    match (ca.min(), ca.max()) {
+        (Some(min), Some(max)) => min >= lo && max < WHOLE_LIMIT,
+        _ => ca.null_count() == ca.len(),
+    }
+}
+
+/// Float64 column with every present value strictly between 0 and 1 (NaN and infinities fail).
+fn fast_rates(c: &Column) -> bool {
+    c.dtype() == &DataType::Float64
+        && c.f64()
+            .is_ok_and(|ca| ca.iter().flatten().all(|r| r > 0.0 && r < 1.0))
+}
+
+/// The row-by-row check: every problem with its row, column and wording.
+fn validate_rows(
+    raw: &DataFrame,
+    as_of: NaiveDate,
+    source_name: &str,
+    mode: InvalidRows,
+) -> Result<Validated> {
     let n = raw.height();
     let mut ck = Checker::new(raw);
 
@@ -564,4 +712,108 @@ pub fn frame_from_patents(patents: &[PatentInput]) -> Result<DataFrame> {
         ),
     ];
     DataFrame::new(patents.len(), columns).map_err(EngineError::polars("building the input frame"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::valuation::synthetic;
+
+    fn as_of() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+    }
+
+    fn slow(raw: &DataFrame) -> DataFrame {
+        validate_rows(raw, as_of(), "t", InvalidRows::Skip)
+            .unwrap()
+            .frame
+    }
+
+    /// A typed, valid batch takes the fast path, which builds the row check's frame.
+    #[test]
+    fn the_fast_path_builds_the_row_checks_frame() {
+        let raw = synthetic(500, 3).unwrap();
+        let fast = fast_typed(&raw, as_of()).expect("a valid typed batch");
+        assert!(fast.equals_missing(&slow(&raw)));
+        assert_eq!(fast.schema(), slow(&raw).schema());
+        // Optional columns may be absent.
+        let mut narrow = raw.clone();
+        for c in col::OPTIONAL {
+            narrow = narrow.drop(c).unwrap();
+        }
+        let fast = fast_typed(&narrow, as_of()).expect("optional columns absent");
+        assert!(fast.equals_missing(&slow(&narrow)));
+    }
+
+    /// Anything the row check reports or changes sends the batch to it.
+    #[test]
+    fn the_fast_path_declines_what_the_row_check_reports_or_changes() {
+        let raw = synthetic(50, 3).unwrap();
+        let with = |name: &str, values: Column| {
+            let mut f = raw.clone();
+            f.with_column(values.with_name(name.into())).unwrap();
+            f
+        };
+        let mut ids: Vec<String> = raw
+            .column(col::PATENT_ID)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap().to_owned())
+            .collect();
+        let first = ids[0].clone();
+        ids[7] = first;
+        let duplicate = with(col::PATENT_ID, Column::new("".into(), ids.clone()));
+        ids[7] = " CN7".to_owned();
+        let untrimmed = with(col::PATENT_ID, Column::new("".into(), ids));
+        let counts = |bad: i64| {
+            let mut v = vec![1i64; 50];
+            v[9] = bad;
+            Column::new("".into(), v)
+        };
+        let types = {
+            let mut v = vec!["invention"; 50];
+            v[3] = "patent";
+            Column::new("".into(), v)
+        };
+        let rates = {
+            let mut v = vec![None; 50];
+            v[2] = Some(1.0);
+            Column::new("".into(), v)
+        };
+        let late = Series::new("".into(), vec![date_to_days(as_of()) + 1; 50])
+            .cast(&DataType::Date)
+            .unwrap()
+            .into();
+        // Untrimmed text is not a problem, but the row check trims it.
+        assert!(fast_typed(&untrimmed, as_of()).is_none());
+        let trimmed = slow(&untrimmed);
+        let id = trimmed
+            .column(col::PATENT_ID)
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(7);
+        assert_eq!(id, Some("CN7"));
+        let cases = [
+            duplicate,
+            with(col::CLAIMS, counts(-1)),
+            with(col::FAMILY_SIZE, counts(0)),
+            with(col::PATENT_TYPE, types),
+            with(col::ROYALTY_RATE, rates),
+            with(col::FILING_DATE, late),
+            raw.drop(col::CLAIMS).unwrap(),
+        ];
+        for (k, bad) in cases.iter().enumerate() {
+            assert!(fast_typed(bad, as_of()).is_none(), "case {k}");
+            assert!(
+                validate(bad, as_of(), "t", InvalidRows::Reject).is_err(),
+                "case {k}"
+            );
+        }
+        assert!(fast_typed(&raw, as_of()).is_some());
+    }
 }

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use explain::{Explanation, explain_patent};
 pub use input::{RejectedRow, Validated, validate};
-pub use model::{BatchOutcome, InvalidRows, value_batch, value_lazy};
+pub use model::{BatchOutcome, InvalidRows, value_batch, value_frame, value_lazy};
 pub use params::ValuationParams;
 pub use synthetic::synthetic;
 

@@ -1,6 +1,9 @@
 //! Model zr-val-1 as Polars lazy expressions: the batch path.
 //!
-//! One `select` over the validated input, collected once. Date arithmetic is done on day
+//! A chain of `with_columns` stages over the validated input, collected once (a large batch in
+//! slices, see [`value_frame`]). The text columns are turned into small integer codes first and
+//! intermediate values get named columns, so no formula is evaluated twice. Date arithmetic is
+//! done on day
 //! numbers with the civil-calendar formulas (no string or offset features needed, and exactly
 //! the calendar rules of VALUATION.md); per-type constants such as (1 + r)^t are computed once in
 //! Rust and enter as literals. Every float expression is evaluated in the same order as in the
@@ -34,6 +37,12 @@ pub struct BatchOutcome {
     pub rejected: Vec<RejectedRow>,
 }
 
+/// Rows per slice of a large batch (see [`value_frame`]).
+const SLICE_ROWS: usize = 250_000;
+
+/// Rows valued at a time by [`value_in_chunks`].
+pub const CHUNK_ROWS: usize = 2 * SLICE_ROWS;
+
 /// Validates a raw batch and values it. `source_name` (the file) is named in errors.
 pub fn value_batch(
     raw: &DataFrame,
@@ -43,15 +52,70 @@ pub fn value_batch(
     source_name: &str,
 ) -> Result<BatchOutcome> {
     let checked = validate(raw, as_of, source_name, mode)?;
-    let results = value_lazy(checked.frame.lazy(), as_of, params)
-        .collect()
-        .map_err(EngineError::polars(format!(
-            "{source_name}: valuing the batch"
-        )))?;
+    let results = value_frame(checked.frame, as_of, params, source_name)?;
     Ok(BatchOutcome {
         results,
         rejected: checked.rejected,
     })
+}
+
+/// The model over a validated frame (see [`value_lazy`]), collected. The model is row by
+/// row, so slices of a large frame are valued on their own and in parallel: one long
+/// expression, such as the royalty stream, otherwise keeps a single core busy.
+pub fn value_frame(
+    frame: DataFrame,
+    as_of: NaiveDate,
+    params: &ValuationParams,
+    source_name: &str,
+) -> Result<DataFrame> {
+    value_frame_in(frame, SLICE_ROWS, as_of, params, source_name)
+}
+
+/// [`value_frame`] with slices of `slice_rows` rows.
+fn value_frame_in(
+    frame: DataFrame,
+    slice_rows: usize,
+    as_of: NaiveDate,
+    params: &ValuationParams,
+    source_name: &str,
+) -> Result<DataFrame> {
+    let ctx = || EngineError::polars(format!("{source_name}: valuing the batch"));
+    let n = frame.height();
+    let slice_rows = slice_rows.max(1);
+    let lazy = if n <= slice_rows {
+        value_lazy(frame.lazy(), as_of, params)
+    } else {
+        let slices: Vec<LazyFrame> = (0..n)
+            .step_by(slice_rows)
+            .map(|start| value_lazy(frame.slice(start as i64, slice_rows).lazy(), as_of, params))
+            .collect();
+        concat(slices, UnionArgs::default()).map_err(ctx())?
+    };
+    lazy.collect().map_err(ctx())
+}
+
+/// [`value_frame`] over `chunk_rows` (normally [`CHUNK_ROWS`]) rows at a time, in order, handing each chunk's results
+/// to `each` (at least once, with an empty frame for an empty input), so that only one
+/// chunk's intermediate and result columns are in memory at a time.
+pub fn value_in_chunks(
+    frame: &DataFrame,
+    chunk_rows: usize,
+    as_of: NaiveDate,
+    params: &ValuationParams,
+    source_name: &str,
+    mut each: impl FnMut(DataFrame) -> Result<()>,
+) -> Result<()> {
+    let n = frame.height();
+    let mut start = 0;
+    loop {
+        let len = chunk_rows.max(1).min(n - start);
+        let chunk = frame.slice(start as i64, len);
+        each(value_frame(chunk, as_of, params, source_name)?)?;
+        start += len;
+        if start >= n {
+            return Ok(());
+        }
+    }
 }
 
 fn int(name: &str) -> Expr {
@@ -135,32 +199,67 @@ fn ymd(date_col: &str) -> (Expr, Expr, Expr) {
     )
 }
 
-fn by_type(invention: Expr, utility_model: Expr, design: Expr) -> Expr {
+// The text columns the tables depend on are compared with their spellings once, into small
+// integer codes; every table lookup after that compares integers (or gathers from a short
+// table), which is much cheaper than comparing the text again for each use.
+const TYPE_CODE: &str = "__type";
+const STATUS_CODE: &str = "__status";
+const SECTION_CODE: &str = "__section";
+
+/// 0 invention, 1 utility_model, 2 anything else (validated input: design).
+fn type_code() -> Expr {
     let t = col(i::PATENT_TYPE);
     when(t.clone().eq(lit(PatentType::Invention.as_str())))
-        .then(invention)
+        .then(lit(0i32))
         .when(t.eq(lit(PatentType::UtilityModel.as_str())))
+        .then(lit(1i32))
+        .otherwise(lit(2i32))
+}
+
+fn by_type(invention: Expr, utility_model: Expr, design: Expr) -> Expr {
+    let t = col(TYPE_CODE);
+    when(t.clone().eq(lit(0i32)))
+        .then(invention)
+        .when(t.eq(lit(1i32)))
         .then(utility_model)
         .otherwise(design)
 }
 
-fn by_status(f: impl Fn(LegalStatus) -> f64) -> Expr {
+/// The position of the status in `LegalStatus::ALL`; anything else (not in validated input)
+/// counts as the last, as the nested lookups always did.
+fn status_code() -> Expr {
     let s = col(i::LEGAL_STATUS);
-    // Nested from the last status inwards; validated input holds one of the six.
-    let (last, rest) = match LegalStatus::ALL.split_last() {
-        Some((last, rest)) => (*last, rest),
-        None => return lit(0.0),
-    };
-    rest.iter().rev().fold(lit(f(last)), |otherwise, st| {
-        when(s.clone().eq(lit(st.as_str())))
-            .then(lit(f(*st)))
+    let last = LegalStatus::ALL.len().saturating_sub(1);
+    (0..last).rev().fold(lit(last as i32), |otherwise, k| {
+        when(s.clone().eq(lit(LegalStatus::ALL[k].as_str())))
+            .then(lit(k as i32))
             .otherwise(otherwise)
     })
 }
 
-/// The value of a section table for the row's main IPC. Comparing the (trimmed) string with
-/// "A" ≤ s < "B" is true exactly when it starts with A, so no string functions are needed.
-fn by_section(value: impl Fn(Option<char>) -> f64) -> Expr {
+fn status_is(status: LegalStatus) -> Expr {
+    let k = LegalStatus::ALL
+        .iter()
+        .position(|s| *s == status)
+        .unwrap_or(LegalStatus::ALL.len());
+    col(STATUS_CODE).eq(lit(k as i32))
+}
+
+fn by_status(f: impl Fn(LegalStatus) -> f64) -> Expr {
+    let table: Vec<f64> = LegalStatus::ALL.iter().map(|s| f(*s)).collect();
+    lookup(table, STATUS_CODE)
+}
+
+/// `table[code]` for each row (`code` is always a valid index).
+fn lookup(table: Vec<f64>, code: &str) -> Expr {
+    lit(Series::new(PlSmallStr::EMPTY, table)).gather(col(code), false)
+}
+
+const SECTIONS: [char; 8] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
+
+/// 0..=7 for the IPC sections A..=H, 8 for other or empty. Comparing the (trimmed) string
+/// with "A" ≤ s < "B" is true exactly when it starts with A, so no string functions are needed.
+fn section_code() -> Expr {
     let ipc = col(i::IPC_MAIN);
     let starts = |c: char| {
         let upper = c.to_string();
@@ -175,16 +274,21 @@ fn by_section(value: impl Fn(Option<char>) -> f64) -> Expr {
             .gt_eq(lit(lower))
             .and(ipc.clone().lt(lit(lower_next.to_string()))))
     };
-    let sections = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
     // A null ipc_main fails every comparison and lands in "other", as does any other letter.
-    sections
-        .iter()
+    (0..SECTIONS.len())
         .rev()
-        .fold(lit(value(None)), |otherwise, s| {
-            when(starts(*s))
-                .then(lit(value(Some(*s))))
+        .fold(lit(SECTIONS.len() as i32), |otherwise, k| {
+            when(starts(SECTIONS[k]))
+                .then(lit(k as i32))
                 .otherwise(otherwise)
         })
+}
+
+/// The value of a section table for the row's main IPC.
+fn by_section(value: impl Fn(Option<char>) -> f64) -> Expr {
+    let mut table: Vec<f64> = SECTIONS.iter().map(|s| value(Some(*s))).collect();
+    table.push(value(None));
+    lookup(table, SECTION_CODE)
 }
 
 /// The model over a validated input frame (see [`super::input::validate`]), producing exactly
@@ -204,17 +308,19 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         lit(i64::from(t.invention)),
         lit(i64::from(t.utility_model)),
         design_term,
-    );
+    )
+    .cast(DataType::Int64);
+    // The date arithmetic goes through named columns, stage by stage: written as one
+    // expression, each formula repeats its arguments (a year enters `days_from_civil` several
+    // times), and the repeats multiply down the chain.
     let (fy, fm, fd) = ymd(i::FILING_DATE);
-    let expiry_year = fy + term.clone();
-    let feb29_to_common = fm
-        .clone()
+    let (filing_year, filing_month, filing_day) = ("__fy", "__fm", "__fd");
+    let (expiry_year, expiry_day, expiry) = ("__expiry_year", "__expiry_day", "__expiry");
+    let feb29_to_common = col(filing_month)
         .eq(lit(2i64))
-        .and(fd.clone().eq(lit(29i64)))
-        .and(is_leap(expiry_year.clone()).not());
-    let expiry_day = when(feb29_to_common).then(lit(28i64)).otherwise(fd);
-    let expiry = days_from_civil(expiry_year, fm, expiry_day);
-    let days_left = expiry - lit(as_of_days);
+        .and(col(filing_day).eq(lit(29i64)))
+        .and(is_leap(col(expiry_year)).not());
+    let days_left = col(expiry) - lit(as_of_days);
     let remaining = when(days_left.clone().gt(lit(0i64)))
         .then(days_left)
         .otherwise(lit(0i64))
@@ -329,16 +435,19 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         .cast(DataType::Int32)
         .cast(DataType::Int64);
     let (py, pm, pd) = ymd(i::FEE_PAID_UNTIL);
-    let month_index = pm - lit(1i64) + lit(i64::from(fees.grace_months));
-    let grace_year = py + month_index.clone() / lit(12i64);
-    let grace_month = month_index % lit(12i64) + lit(1i64);
-    let dim = days_in_month(grace_year.clone(), grace_month.clone());
-    let grace_day = when(pd.clone().gt(dim.clone())).then(dim).otherwise(pd);
-    let grace_end = days_from_civil(grace_year, grace_month, grace_day);
+    let (paid_year, paid_month, paid_day) = ("__py", "__pm", "__pd");
+    let (grace_year, grace_month, grace_day, grace_end) = (
+        "__grace_year",
+        "__grace_month",
+        "__grace_day",
+        "__grace_end",
+    );
+    let month_index = col(paid_month) - lit(1i64) + lit(i64::from(fees.grace_months));
+    let dim = days_in_month(col(grace_year), col(grace_month));
     let as_of_lit = lit(as_of_days);
     let fee_unknown = col(i::FEE_PAID_UNTIL).is_null();
     let fee_paid = as_of_lit.clone().lt_eq(paid_days.clone());
-    let fee_grace = as_of_lit.lt_eq(grace_end);
+    let fee_grace = as_of_lit.lt_eq(col(grace_end));
     let fee_factor = when(fee_unknown.clone())
         .then(lit(fees.unknown_factor))
         .when(fee_paid.clone())
@@ -386,23 +495,35 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         ("not_valid", col(o::LEGAL_FACTOR).lt_eq(lit(0.0))),
         (
             "under_invalidation",
-            col(i::LEGAL_STATUS).eq(lit(LegalStatus::UnderInvalidation.as_str())),
+            status_is(LegalStatus::UnderInvalidation),
         ),
         ("short_life", short_life),
     ];
-    let mut flags = lit("");
-    let mut any_before = lit(false);
-    for (name, cond) in conditions {
-        let text = when(any_before.clone())
-            .then(lit(format!(",{name}")))
-            .otherwise(lit(name));
-        flags = flags + when(cond.clone()).then(text).otherwise(lit(""));
-        any_before = any_before.or(cond);
-    }
+    // One bit per flag (a missing condition counts as not set), then the text of that
+    // combination from a table of all 2^7 of them: one lookup instead of seven string joins.
+    let names: Vec<&str> = conditions.iter().map(|(name, _)| *name).collect();
+    let bits = conditions
+        .into_iter()
+        .enumerate()
+        .fold(lit(0i32), |acc, (k, (_, cond))| {
+            acc + when(cond).then(lit(1i32 << k)).otherwise(lit(0i32))
+        });
+    let texts: Vec<String> = (0..1usize << names.len())
+        .map(|set| {
+            names
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| set & (1 << k) != 0)
+                .map(|(_, name)| *name)
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    let flags = lit(Series::new(PlSmallStr::EMPTY, texts)).gather(bits, false);
 
     let mut with_parts: Vec<Expr> = vec![
         col(i::PATENT_ID),
-        term.cast(DataType::Int32).alias(o::TERM_YEARS),
+        col("__term").cast(DataType::Int32).alias(o::TERM_YEARS),
         remaining.alias(o::REMAINING_YEARS),
     ];
     // The parts read `remaining_years` as computed above, hence the two steps.
@@ -412,12 +533,13 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         .map(|((e, _), name)| e.alias(name.as_str()))
         .collect();
     let keep_inputs = [
-        i::PATENT_TYPE,
-        i::LEGAL_STATUS,
-        i::IPC_MAIN,
+        TYPE_CODE,
+        STATUS_CODE,
+        SECTION_CODE,
         i::REVENUE_FEN,
         i::ROYALTY_RATE,
         i::FEE_PAID_UNTIL,
+        grace_end,
     ];
     with_parts.extend(keep_inputs.iter().map(|c| col(*c)));
     with_parts.extend(
@@ -437,6 +559,39 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
         .map(|c| col(*c)),
     );
     input
+        .with_columns([
+            type_code().alias(TYPE_CODE),
+            status_code().alias(STATUS_CODE),
+            section_code().alias(SECTION_CODE),
+            fy.alias(filing_year),
+            fm.alias(filing_month),
+            fd.alias(filing_day),
+            py.alias(paid_year),
+            pm.alias(paid_month),
+            pd.alias(paid_day),
+        ])
+        .with_columns([
+            term.alias("__term"),
+            (col(paid_year) + month_index.clone() / lit(12i64)).alias(grace_year),
+            (month_index % lit(12i64) + lit(1i64)).alias(grace_month),
+        ])
+        .with_columns([
+            (col(filing_year) + col("__term")).alias(expiry_year),
+            when(col(paid_day).gt(dim.clone()))
+                .then(dim)
+                .otherwise(col(paid_day))
+                .alias(grace_day),
+        ])
+        .with_columns([
+            when(feb29_to_common)
+                .then(lit(28i64))
+                .otherwise(col(filing_day))
+                .alias(expiry_day),
+            days_from_civil(col(grace_year), col(grace_month), col(grace_day)).alias(grace_end),
+        ])
+        .with_columns([
+            days_from_civil(col(expiry_year), col(filing_month), col(expiry_day)).alias(expiry),
+        ])
         .select(with_parts)
         .with_columns(parts_exprs)
         .with_columns([
@@ -450,8 +605,10 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
             economic_life.alias(o::ECONOMIC_LIFE),
             discount.alias(o::DISCOUNT_RATE),
         ])
+        // Its own column: rounding reads it three times.
+        .with_columns([appraised.alias("__appraised")])
         .with_columns([
-            round_half_away(appraised).alias(o::APPRAISED_FEN),
+            round_half_away(col("__appraised")).alias(o::APPRAISED_FEN),
             legal_factor.alias(o::LEGAL_FACTOR),
             fee_factor.alias(o::FEE_FACTOR),
             fee_state.alias("__fee_state"),
@@ -464,4 +621,26 @@ pub fn value_lazy(input: LazyFrame, as_of: NaiveDate, params: &ValuationParams) 
             lit(VALUATION_MODEL).alias(o::MODEL_VERSION),
         ])
         .select(o::ALL.iter().map(|c| col(*c)).collect::<Vec<_>>())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::valuation::synthetic;
+
+    /// Valued in slices, a frame gives exactly the results of valuing it in one piece.
+    #[test]
+    fn sliced_results_equal_whole_results() {
+        let frame = synthetic(1_234, 11).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let params = ValuationParams::default();
+        let whole = value_lazy(frame.clone().lazy(), as_of, &params)
+            .collect()
+            .unwrap();
+        let sliced = value_frame_in(frame, 100, as_of, &params, "t").unwrap();
+        assert_eq!(sliced.height(), 1_234);
+        assert!(whole.equals_missing(&sliced));
+    }
 }
