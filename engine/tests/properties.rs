@@ -124,7 +124,7 @@ proptest! {
         let e = zhirong_engine::valuation::explain_patent(&p, as_of(), &ValuationParams::default());
         let sum = e.indicators.iter().fold(0.0, |acc, i| acc + i.pvd_points);
         prop_assert_eq!(sum, e.pvd);
-        let stream = e.income.stream.iter().fold(0.0, |acc, y| acc + y.present_value_fen);
+        let stream = e.income.stream.iter().fold(0.0, |acc, y| acc + y.present_value);
         prop_assert_eq!(stream, e.income.appraised);
         prop_assert_eq!(e.income.stream.len() as u32, if e.income.revenue_fen.unwrap_or(0) > 0 { e.income.years } else { 0 });
     }

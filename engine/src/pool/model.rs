@@ -1,7 +1,7 @@
 //! Loss sharing and the depletion Monte Carlo (RISK.md §3).
 //!
 //! Money is `i64` fen throughout. Where a fen amount comes out of a product with a rate (a share of a
-//! loss, a recovery, a mean) it is rounded half away from zero ([`round_fen`]); quantiles are order
+//! loss, a recovery, a mean) it is rounded half away from zero ([`fen_half_away`]); quantiles are order
 //! statistics of the simulated fen amounts, so they need no rounding.
 //!
 //! Sampling: loan i defaults in scenario s when `√ρ·Z_s + √(1−ρ)·ε_is < Φ⁻¹(PD_i)`. The engine draws
@@ -33,14 +33,23 @@ pub struct Loan {
     pub patent_id: Option<String>,
 }
 
+/// Loss given default, `1 − recovery / EAD` (0 with nothing outstanding); both in fen.
+fn lgd(recovery: i64, ead: i64) -> f64 {
+    if ead > 0 {
+        1.0 - recovery as f64 / ead as f64
+    } else {
+        0.0
+    }
+}
+
 /// `x` rounded to whole fen, half away from zero. Saturates at the i64 range (far beyond any sum).
-pub fn round_fen(x: f64) -> i64 {
+pub fn fen_half_away(x: f64) -> i64 {
     x.round() as i64
 }
 
 /// What disposing of the collateral recovers: `min(EAD, collateral · recovery_rate)`.
 pub fn recovery_fen(loan: &Loan, recovery_rate: f64) -> i64 {
-    round_fen(loan.collateral_fen as f64 * recovery_rate).min(loan.ead_fen)
+    fen_half_away(loan.collateral_fen as f64 * recovery_rate).min(loan.ead_fen)
 }
 
 /// `max(0, EAD − recovery)`.
@@ -51,7 +60,7 @@ pub fn loss_fen(loan: &Loan, recovery_rate: f64) -> i64 {
 /// What the pool would pay on a loss before the balance is considered:
 /// `min(gov_share · loss, per_loan_cap)`.
 pub fn pool_claim_fen(loss_fen: i64, rules: &PoolRules) -> i64 {
-    round_fen(rules.gov_share * loss_fen as f64).min(rules.per_loan_cap_fen)
+    fen_half_away(rules.gov_share * loss_fen as f64).min(rules.per_loan_cap_fen)
 }
 
 /// How one loss is shared.
@@ -81,8 +90,8 @@ pub fn share_loss(loss_fen: i64, rules: &PoolRules, balance_left_fen: i64) -> Lo
     let others = bank + guarantor + insurer;
     let (guarantor_fen, insurer_fen) = if others > 0.0 {
         (
-            round_fen(rest as f64 * guarantor / others),
-            round_fen(rest as f64 * insurer / others),
+            fen_half_away(rest as f64 * guarantor / others),
+            fen_half_away(rest as f64 * insurer / others),
         )
     } else {
         (0, 0)
@@ -144,14 +153,10 @@ pub fn expectations(
                 ead_fen: l.ead_fen,
                 recovery_fen: recovery,
                 loss_given_default_fen: loss,
-                lgd: if l.ead_fen > 0 {
-                    1.0 - recovery as f64 / l.ead_fen as f64
-                } else {
-                    0.0
-                },
-                expected_loss_fen: round_fen(pd * loss as f64),
+                lgd: lgd(recovery, l.ead_fen),
+                expected_loss_fen: fen_half_away(pd * loss as f64),
                 pool_claim_fen: claim,
-                expected_pool_claim_fen: round_fen(pd * claim as f64),
+                expected_pool_claim_fen: fen_half_away(pd * claim as f64),
                 split_if_default: share_loss(loss, rules, rules.balance_fen),
             }
         })
@@ -385,9 +390,9 @@ fn distribution(values: &[i64]) -> Distribution {
     let mut sorted = values.to_vec();
     sorted.sort_unstable();
     Distribution {
-        mean_fen: round_fen(mean),
-        sd_fen: round_fen(sd),
-        standard_error_fen: round_fen(sd / (n as f64).sqrt()),
+        mean_fen: fen_half_away(mean),
+        sd_fen: fen_half_away(sd),
+        standard_error_fen: fen_half_away(sd / (n as f64).sqrt()),
         quantiles: QUANTILES
             .iter()
             .map(|(k, q)| ((*k).to_string(), quantile_sorted(&sorted, *q)))
@@ -436,7 +441,7 @@ pub fn summarise(
         balance_99_fen: claims.quantiles.get("0.99").copied().unwrap_or(0),
         claims,
         depletion_probability: depleted as f64 / n,
-        expected_shortfall_fen: round_fen(shortfall as f64 / n),
+        expected_shortfall_fen: fen_half_away(shortfall as f64 / n),
         mean_defaults: outcomes.iter().map(|o| f64::from(o.defaults)).sum::<f64>() / n,
     }
 }

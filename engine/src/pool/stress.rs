@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::error::PoolError;
-use super::model::{Loan, SimulationSummary, round_fen, simulate};
+use super::model::{Loan, SimulationSummary, fen_half_away, simulate};
 use super::params::{PoolRules, SimulationParams, StressScenario};
 
 /// Re-values each loan's collateral under a stress scenario: one fen amount per loan, in loan order.
@@ -54,7 +54,7 @@ impl Revalue for SectionShock {
                         ),
                     })?;
                 let fall = stress.value_shock.get(section).copied().unwrap_or(0.0);
-                Ok(round_fen(l.collateral_fen as f64 * (1.0 - fall)))
+                Ok(fen_half_away(l.collateral_fen as f64 * (1.0 - fall)))
             })
             .collect()
     }
@@ -75,13 +75,14 @@ pub struct LtvBreach {
     pub breached_before: bool,
 }
 
-fn ltv(ead_fen: i64, collateral_fen: i64) -> Option<f64> {
-    (collateral_fen > 0).then(|| ead_fen as f64 / collateral_fen as f64)
+/// Loan to value, EAD over collateral (both in fen); none without collateral.
+fn ltv(ead: i64, collateral: i64) -> Option<f64> {
+    (collateral > 0).then(|| ead as f64 / collateral as f64)
 }
 
-/// `EAD > limit · collateral`, in integers where possible: a loan with nothing outstanding never breaks.
-fn breaks(ead_fen: i64, collateral_fen: i64, limit: f64) -> bool {
-    ead_fen > 0 && (ead_fen as f64) > limit * collateral_fen as f64
+/// `EAD > limit · collateral` (both in fen): a loan with nothing outstanding never breaks.
+fn breaks(ead: i64, collateral: i64, limit: f64) -> bool {
+    ead > 0 && (ead as f64) > limit * collateral as f64
 }
 
 /// The stress result: the stressed loans' breaches and both simulations.

@@ -10,22 +10,24 @@ use super::normal::{cdf, cdf_fast, inverse_cdf};
 use super::random::Xoshiro256pp;
 use super::*;
 
-fn loan(id: &str, pd: f64, ead_fen: i64, collateral_fen: i64) -> Loan {
+/// A loan; `ead` and `collateral` in fen.
+fn loan(id: &str, pd: f64, ead: i64, collateral: i64) -> Loan {
     Loan {
         loan_id: id.to_string(),
         pd,
-        ead_fen,
-        collateral_fen,
+        ead_fen: ead,
+        collateral_fen: collateral,
         ipc_section: None,
         patent_id: None,
     }
 }
 
-fn rules(balance_fen: i64, gov_share: f64, per_loan_cap_fen: i64) -> PoolRules {
+/// Pool rules; `balance` and `cap` in fen.
+fn rules(balance: i64, gov_share: f64, cap: i64) -> PoolRules {
     PoolRules {
-        balance_fen,
+        balance_fen: balance,
         gov_share,
-        per_loan_cap_fen,
+        per_loan_cap_fen: cap,
         bank_share: None,
         guarantor_share: None,
         insurer_share: None,

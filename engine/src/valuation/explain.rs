@@ -111,10 +111,11 @@ pub struct StreamYear {
     pub growth_factor: f64,
     /// (1 + discount_rate)^t
     pub discount_factor: f64,
-    /// weight × R0 × growth_factor
-    pub revenue_fen: f64,
-    /// present value of the after-tax royalty of the year
-    pub present_value_fen: f64,
+    /// weight × R0 × growth_factor, in fen before any rounding (only the appraised total is
+    /// rounded to a whole fen)
+    pub revenue: f64,
+    /// present value of the after-tax royalty of the year, in fen before any rounding
+    pub present_value: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -441,8 +442,8 @@ pub fn explain_patent(p: &PatentInput, as_of: NaiveDate, params: &ValuationParam
                 weight,
                 growth_factor: growth[i],
                 discount_factor: discount[i],
-                revenue_fen: revenue,
-                present_value_fen: present_value,
+                revenue,
+                present_value,
             });
         }
     }
