@@ -108,10 +108,7 @@ pub async fn create_user(
         };
         let id =
             users::add_user(conn, &req, &principal.actor(), &rid.0, now).map_err(user_error)?;
-        service::list_users(conn)?
-            .into_iter()
-            .find(|u| u.id == id)
-            .ok_or(ApiError::NotFound)
+        service::user_view(conn, id)
     })
     .await?;
     Ok(HttpResponse::Created().json(user))

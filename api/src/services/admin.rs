@@ -253,7 +253,7 @@ pub fn list_users(conn: &mut DbConnection) -> Result<Vec<UserView>, ApiError> {
         .collect())
 }
 
-fn user_view(conn: &mut DbConnection, id: i64) -> Result<UserView, ApiError> {
+pub fn user_view(conn: &mut DbConnection, id: i64) -> Result<UserView, ApiError> {
     let (id, username, role, org_id, disabled) = users::table
         .find(id)
         .select((

@@ -77,6 +77,64 @@ pub struct PatentFields {
     pub co_owner_consent: bool,
 }
 
+/// The patent columns a checked [`PatentFields`] writes, for both insert and update (`None`
+/// writes NULL: clearing a grant date or a fee date is an edit too).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = patents, treat_none_as_null = true)]
+struct PatentColumns<'a> {
+    patent_number: &'a str,
+    patent_type: &'a str,
+    title: &'a str,
+    filing_date: NaiveDate,
+    grant_date: Option<NaiveDate>,
+    legal_status: &'a str,
+    ipc_main: Option<&'a str>,
+    claims: i32,
+    forward_citations: i32,
+    backward_citations: i32,
+    family_size: i32,
+    inventors: i32,
+    transfers: i32,
+    licenses: i32,
+    litigations: i32,
+    invalidation_requests: i32,
+    fee_paid_until: Option<NaiveDate>,
+    revenue_fen: Option<i64>,
+    royalty_rate: Option<f64>,
+    co_owners: i32,
+    co_owner_consent: bool,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> PatentColumns<'a> {
+    fn of(f: &'a PatentFields, now: NaiveDateTime) -> Self {
+        Self {
+            patent_number: f.patent_number.as_str(),
+            patent_type: f.patent_type.as_str(),
+            title: &f.title,
+            filing_date: f.filing_date,
+            grant_date: f.grant_date,
+            legal_status: &f.legal_status,
+            ipc_main: f.ipc_main.as_deref(),
+            claims: f.claims,
+            forward_citations: f.forward_citations,
+            backward_citations: f.backward_citations,
+            family_size: f.family_size,
+            inventors: f.inventors,
+            transfers: f.transfers,
+            licenses: f.licenses,
+            litigations: f.litigations,
+            invalidation_requests: f.invalidation_requests,
+            fee_paid_until: f.fee_paid_until,
+            revenue_fen: f.revenue_fen,
+            royalty_rate: f.royalty_rate,
+            co_owners: f.co_owners,
+            co_owner_consent: f.co_owner_consent,
+            updated_at: now,
+        }
+    }
+}
+
 /// One problem with one field: the column and what is wrong.
 pub type FieldProblem = (&'static str, String);
 
@@ -554,28 +612,7 @@ pub fn insert(
 ) -> Result<i64, ApiError> {
     let values = (
         patents::owner_org_id.eq(principal.org_id),
-        patents::patent_number.eq(f.patent_number.as_str()),
-        patents::patent_type.eq(f.patent_type.as_str()),
-        patents::title.eq(&f.title),
-        patents::filing_date.eq(f.filing_date),
-        patents::grant_date.eq(f.grant_date),
-        patents::legal_status.eq(&f.legal_status),
-        patents::ipc_main.eq(&f.ipc_main),
-        patents::claims.eq(f.claims),
-        patents::forward_citations.eq(f.forward_citations),
-        patents::backward_citations.eq(f.backward_citations),
-        patents::family_size.eq(f.family_size),
-        patents::inventors.eq(f.inventors),
-        patents::transfers.eq(f.transfers),
-        patents::licenses.eq(f.licenses),
-        patents::litigations.eq(f.litigations),
-        patents::invalidation_requests.eq(f.invalidation_requests),
-        patents::fee_paid_until.eq(f.fee_paid_until),
-        patents::revenue_fen.eq(f.revenue_fen),
-        patents::royalty_rate.eq(f.royalty_rate),
-        patents::co_owners.eq(f.co_owners),
-        patents::co_owner_consent.eq(f.co_owner_consent),
-        patents::updated_at.eq(now),
+        PatentColumns::of(f, now),
     );
     let id = match revive {
         Some(id) => {
@@ -663,30 +700,7 @@ pub fn update(
             }
         }
         diesel::update(patents::table.find(id))
-            .set((
-                patents::patent_number.eq(f.patent_number.as_str()),
-                patents::patent_type.eq(f.patent_type.as_str()),
-                patents::title.eq(&f.title),
-                patents::filing_date.eq(f.filing_date),
-                patents::grant_date.eq(f.grant_date),
-                patents::legal_status.eq(&f.legal_status),
-                patents::ipc_main.eq(&f.ipc_main),
-                patents::claims.eq(f.claims),
-                patents::forward_citations.eq(f.forward_citations),
-                patents::backward_citations.eq(f.backward_citations),
-                patents::family_size.eq(f.family_size),
-                patents::inventors.eq(f.inventors),
-                patents::transfers.eq(f.transfers),
-                patents::licenses.eq(f.licenses),
-                patents::litigations.eq(f.litigations),
-                patents::invalidation_requests.eq(f.invalidation_requests),
-                patents::fee_paid_until.eq(f.fee_paid_until),
-                patents::revenue_fen.eq(f.revenue_fen),
-                patents::royalty_rate.eq(f.royalty_rate),
-                patents::co_owners.eq(f.co_owners),
-                patents::co_owner_consent.eq(f.co_owner_consent),
-                patents::updated_at.eq(now),
-            ))
+            .set(PatentColumns::of(&f, now))
             .execute(conn)?;
         audit::append(
             conn,
