@@ -32,7 +32,7 @@ pub enum RiskCommand {
 
 fn cli_error(e: RiskError) -> CliError {
     match e {
-        RiskError::Write { .. } | RiskError::Polars(_) => CliError::Failure(e.to_string()),
+        RiskError::Polars(_) => CliError::Failure(e.to_string()),
         _ => CliError::Usage(e.to_string()),
     }
 }
@@ -49,7 +49,7 @@ pub fn run(cmd: RiskCommand) -> Result<(), CliError> {
         out,
         previous,
     } = cmd;
-    if io::TableFormat::of(&out).is_none() {
+    if io::FileFormat::from_path(&out).is_err() {
         return Err(CliError::Usage(format!(
             "--out {}: the file name must end in .csv or .parquet",
             out.display()
@@ -63,8 +63,7 @@ pub fn run(cmd: RiskCommand) -> Result<(), CliError> {
     let grouped = io::read_events(&events, as_of).map_err(cli_error)?;
     let scores = risk::score_batch(&grouped, as_of, &params);
     let mut df = io::scores_frame(&scores).map_err(cli_error)?;
-    io::write_table(&mut df, &out)
-        .map_err(|e| CliError::Failure(format!("{}: cannot write: {e}", out.display())))?;
+    io::write_table(&mut df, &out).map_err(|e| CliError::Failure(e.to_string()))?;
 
     let mut counts = [0_usize; 4];
     for s in &scores {
@@ -101,8 +100,7 @@ pub fn run(cmd: RiskCommand) -> Result<(), CliError> {
         }
         let path = alerts_path(&out);
         let mut frame = io::alerts_frame(&alerts).map_err(cli_error)?;
-        io::write_table(&mut frame, &path)
-            .map_err(|e| CliError::Failure(format!("{}: cannot write: {e}", path.display())))?;
+        io::write_table(&mut frame, &path).map_err(|e| CliError::Failure(e.to_string()))?;
         println!("{} alerts -> {}", alerts.len(), path.display());
     }
     Ok(())

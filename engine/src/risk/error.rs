@@ -7,8 +7,6 @@ use chrono::NaiveDate;
 pub enum RiskError {
     #[error("{path}: cannot read events: {reason}")]
     Read { path: String, reason: String },
-    #[error("{path}: cannot write: {reason}")]
-    Write { path: String, reason: String },
     #[error("events: the column `{column}` is missing (required: {required})")]
     MissingColumn {
         column: &'static str,

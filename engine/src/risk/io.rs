@@ -2,11 +2,10 @@
 //! The file is scanned lazily, the needed columns selected and collected once; validation then walks
 //! the columns, so an error can name its row (1-based data row) and column.
 //!
-//! `scan_table` and `write_table` belong in `engine::io` once that module lands; they are here so this
-//! branch does not create it.
+//! Writing uses `engine::io::write_table`, re-exported here; `scan_table` (a lazy scan that
+//! forces named CSV columns to text or integers) is the risk and pool readers' own.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -20,29 +19,6 @@ use super::params::{EventType, Rating};
 
 const REQUIRED: &str = "enterprise_id, event_type, occurred_on, ref";
 
-/// The kinds of table file the engine reads and writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TableFormat {
-    Csv,
-    Parquet,
-}
-
-impl TableFormat {
-    /// The format a path's extension names (`.csv`, `.parquet`/`.pq`), if any.
-    pub fn of(path: &Path) -> Option<TableFormat> {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("csv") => Some(TableFormat::Csv),
-            Some("parquet") | Some("pq") => Some(TableFormat::Parquet),
-            _ => None,
-        }
-    }
-}
-
 /// A lazy scan of a CSV (with a header row) or Parquet file; `strings` names CSV columns to read as
 /// text whatever they look like (ids, codes, dates parsed later with row-precise errors).
 pub fn scan_table(path: &Path, strings: &[&str], integers: &[&str]) -> Result<LazyFrame, String> {
@@ -51,8 +27,8 @@ pub fn scan_table(path: &Path, strings: &[&str], integers: &[&str]) -> Result<La
         return Err("no such file".to_string());
     }
     let pl_path = PlRefPath::new(shown.clone());
-    match TableFormat::of(path) {
-        Some(TableFormat::Csv) => {
+    match FileFormat::from_path(path).ok() {
+        Some(FileFormat::Csv) => {
             let overwrite: Schema = strings
                 .iter()
                 .map(|n| Field::new((*n).into(), DataType::String))
@@ -68,29 +44,14 @@ pub fn scan_table(path: &Path, strings: &[&str], integers: &[&str]) -> Result<La
                 .finish()
                 .map_err(|e| e.to_string())
         }
-        Some(TableFormat::Parquet) => {
+        Some(FileFormat::Parquet) => {
             LazyFrame::scan_parquet(pl_path, ScanArgsParquet::default()).map_err(|e| e.to_string())
         }
         None => Err("the file name must end in .csv or .parquet".to_string()),
     }
 }
 
-/// Writes a frame as CSV or Parquet, by the path's extension.
-pub fn write_table(df: &mut DataFrame, path: &Path) -> Result<(), String> {
-    let format = TableFormat::of(path)
-        .ok_or_else(|| "the file name must end in .csv or .parquet".to_string())?;
-    let file = File::create(path).map_err(|e| e.to_string())?;
-    match format {
-        TableFormat::Csv => CsvWriter::new(file)
-            .include_header(true)
-            .finish(df)
-            .map_err(|e| e.to_string()),
-        TableFormat::Parquet => ParquetWriter::new(file)
-            .finish(df)
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
-    }
-}
+pub use crate::io::{FileFormat, write_table};
 
 /// Reads and validates an event file: every event must name an enterprise, a known type, a date on
 /// or before `as_of` and a ref. The result is grouped by enterprise, in order of first appearance.
