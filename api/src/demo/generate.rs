@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{Datelike, Duration, Months, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
+use zhirong_engine::valuation::explain::{self, add_months_clamped, add_years_clamped};
+use zhirong_engine::valuation::{PatentType as EnginePatentType, ValuationParams};
 
 use super::catalogue::{
     BANKS, DISTRICTS, GIVEN, GUARANTOR, INDUSTRIES, NAME_FIRST, NAME_SECOND, RISK_EVENT_TYPES,
@@ -209,24 +211,14 @@ pub struct DemoData {
     pub logins: DemoLogins,
 }
 
-fn add_years(d: NaiveDate, years: i32) -> NaiveDate {
-    // 29 February becomes 28 February in a non-leap year.
-    NaiveDate::from_ymd_opt(d.year() + years, d.month(), d.day())
-        .or_else(|| NaiveDate::from_ymd_opt(d.year() + years, d.month(), 28))
-        .unwrap_or(d)
-}
-
-fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
-    d.checked_add_months(Months::new(months)).unwrap_or(d)
-}
-
+/// The statutory term of VALUATION.md, through the engine's own rule.
 fn term_years(t: PatentType, filing: NaiveDate) -> i32 {
-    match t {
-        PatentType::Invention => 20,
-        PatentType::UtilityModel => 10,
-        PatentType::Design if filing >= NaiveDate::from_ymd_opt(2021, 6, 1).unwrap_or(filing) => 15,
-        PatentType::Design => 10,
-    }
+    let t = match t {
+        PatentType::Invention => EnginePatentType::Invention,
+        PatentType::UtilityModel => EnginePatentType::UtilityModel,
+        PatentType::Design => EnginePatentType::Design,
+    };
+    explain::term_years(t, filing, &ValuationParams::default())
 }
 
 /// Interest for `days` days on `principal` at `rate_bp` a year (actual/365), half away from zero.
@@ -508,7 +500,7 @@ impl Generator {
         if filing_date > as_of - Duration::days(60) {
             filing_date = as_of - Duration::days(60 + self.rng.range(0, 200));
         }
-        let expiry = add_years(filing_date, term_years(patent_type, filing_date));
+        let expiry = add_years_clamped(filing_date, term_years(patent_type, filing_date));
         let grant_date = match patent_type {
             PatentType::Invention => filing_date + Duration::days(self.rng.range(450, 1100)),
             _ => filing_date + Duration::days(self.rng.range(150, 400)),
@@ -533,17 +525,17 @@ impl Generator {
         // Annual fees fall due on each filing-date anniversary.
         let next_anniversary = {
             let mut k = 1;
-            while add_years(filing_date, k) <= as_of {
+            while add_years_clamped(filing_date, k) <= as_of {
                 k += 1;
             }
-            add_years(filing_date, k)
+            add_years_clamped(filing_date, k)
         };
-        let last_anniversary = add_years(next_anniversary, -1);
+        let last_anniversary = add_years_clamped(next_anniversary, -1);
         let fee_paid_until = match legal_status {
             "valid" | "under_invalidation" => {
                 let r = self.rng.unit();
                 if r < 0.05
-                    && add_months(last_anniversary, 6) >= as_of
+                    && add_months_clamped(last_anniversary, 6) >= as_of
                     && last_anniversary > filing_date
                 {
                     Some(last_anniversary) // unpaid this year: in the grace period
@@ -554,7 +546,7 @@ impl Generator {
                 }
             }
             "lapsed" => {
-                let lapsed_at = add_years(last_anniversary, -(self.rng.range(1, 2) as i32));
+                let lapsed_at = add_years_clamped(last_anniversary, -(self.rng.range(1, 2) as i32));
                 if lapsed_at <= filing_date {
                     legal_status = "valid";
                     Some(next_anniversary)
@@ -676,7 +668,7 @@ impl Generator {
                     && p.legal_status == "valid"
                     && p.patent_type != PatentType::Design
                     && p.fee_paid_until.is_some_and(|f| f > self.as_of)
-                    && p.expiry > add_years(until, 1)
+                    && p.expiry > add_years_clamped(until, 1)
                     && !taken.contains(i)
             })
             .map(|(i, _)| i)
@@ -714,7 +706,7 @@ impl Generator {
             if n < 60 {
                 let first = self.days_before(800, 1100);
                 plans.push((e, first, 12));
-                let second = add_months(first, 12) + Duration::days(self.rng.range(15, 60));
+                let second = add_months_clamped(first, 12) + Duration::days(self.rng.range(15, 60));
                 let term = [12, 18, 24][self.rng.weighted(&[0.6, 0.1, 0.3])];
                 plans.push((e, second, term));
             } else {
@@ -728,7 +720,7 @@ impl Generator {
         let mut covered_until: Vec<Vec<(NaiveDate, i64)>> = vec![Vec::new(); self.data.pools.len()];
         let mut pledged_until: BTreeMap<usize, NaiveDate> = BTreeMap::new();
         for (enterprise, disbursed_on, term) in plans {
-            let maturity = add_months(disbursed_on, term as u32);
+            let maturity = add_months_clamped(disbursed_on, term as u32);
             let taken: HashSet<usize> = pledged_until
                 .iter()
                 .filter(|(_, until)| **until > disbursed_on)
@@ -935,7 +927,7 @@ impl Generator {
         let mut previous = disbursed;
         let mut k = 1;
         loop {
-            let due = add_months(disbursed, 3 * k).min(maturity);
+            let due = add_months_clamped(disbursed, 3 * k).min(maturity);
             if due > paid_through || due > self.as_of {
                 break;
             }
@@ -1083,7 +1075,8 @@ impl Generator {
                 tries += 1;
                 let enterprise = *self.rng.pick(&enterprises);
                 let term = [12, 24][self.rng.weighted(&[0.6, 0.4])];
-                let candidates = self.pledgeable(enterprise, add_months(as_of, term as u32), &used);
+                let candidates =
+                    self.pledgeable(enterprise, add_months_clamped(as_of, term as u32), &used);
                 if candidates.is_empty() {
                     continue;
                 }
@@ -1213,12 +1206,13 @@ impl Generator {
                     self.event(owner, type_of("fee_grace"), f + Duration::days(1), Some(i))
                 }
                 ("lapsed", Some(f))
-                    if add_months(f, 6) + Duration::days(1) + Duration::days(3 * 365) > as_of =>
+                    if add_months_clamped(f, 6) + Duration::days(1) + Duration::days(3 * 365)
+                        > as_of =>
                 {
                     self.event(
                         owner,
                         type_of("patent_lapsed"),
-                        add_months(f, 6) + Duration::days(1),
+                        add_months_clamped(f, 6) + Duration::days(1),
                         Some(i),
                     )
                 }
@@ -1334,7 +1328,7 @@ impl Generator {
             let patent = &self.data.patents[pledge.patent];
             let Some(loan) = pledge.loan else { continue };
             if let Some(f) = patent.fee_paid_until.filter(|f| *f < as_of) {
-                let grace_ends = add_months(f, 6);
+                let grace_ends = add_months_clamped(f, 6);
                 let days_left = (grace_ends - as_of).num_days();
                 new_alerts.push(Alert {
                     enterprise: patent.owner,
