@@ -15,7 +15,12 @@ use crate::auth::Principal;
 use crate::db::schema::idempotency_keys;
 use crate::error::ApiError;
 use crate::routes::db_call;
+use crate::services::enterprise::upload::MAX_UPLOAD_BYTES;
 use crate::startup::{AppState, MAX_JSON_BYTES};
+
+/// The largest body any route takes: a file upload and its multipart envelope. Each handler
+/// still applies its own, smaller limit (JSON 256 KiB, uploads 2 MiB).
+const MAX_BODY_BYTES: usize = MAX_UPLOAD_BYTES + 64 * 1024;
 
 pub const HEADER: &str = "idempotency-key";
 
@@ -55,15 +60,7 @@ pub async fn idempotent(
         .ok_or_else(|| ApiError::Internal("no app state".into()))?;
 
     // Read the body to digest it, then put it back for the handler.
-    let bytes = req.extract::<web::Bytes>().await?;
-    if bytes.len() > MAX_JSON_BYTES {
-        return Err(ApiError::bad_request(
-            "BODY_TOO_LARGE",
-            format!("request body over {MAX_JSON_BYTES} bytes"),
-            None,
-        )
-        .into());
-    }
+    let bytes = read_body(&mut req).await?;
     let mut h = Sha256::new();
     h.update(req.method().as_str());
     h.update(b" ");
@@ -156,4 +153,28 @@ pub async fn idempotent(
         http_req,
         res.set_body(bytes).map_into_boxed_body(),
     ))
+}
+
+/// Reads the whole request body (up to [`MAX_BODY_BYTES`]) so it can be digested and then
+/// handed on to the handler unchanged.
+async fn read_body(req: &mut ServiceRequest) -> Result<web::Bytes, Error> {
+    use futures_util::StreamExt;
+    let limit = MAX_BODY_BYTES.max(MAX_JSON_BYTES);
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::Detailed {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                code: "BODY_TOO_LARGE",
+                message: format!("the request body is over {limit} bytes"),
+                field: None,
+                details: serde_json::json!({"max_bytes": limit}),
+            }
+            .into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }

@@ -416,6 +416,17 @@ impl Client {
 
     /// POSTs `bytes` as the file field `file` of a multipart form.
     pub fn upload(&self, path: &str, filename: &str, bytes: &[u8]) -> HttpResponse {
+        self.upload_with(path, filename, bytes, &[])
+    }
+
+    /// [`Client::upload`] with extra headers (an `Idempotency-Key`, say).
+    pub fn upload_with(
+        &self,
+        path: &str,
+        filename: &str,
+        bytes: &[u8],
+        extra: &[(&str, &str)],
+    ) -> HttpResponse {
         let boundary = "zhirong-test-boundary-7e3f";
         let mut body = format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
@@ -425,7 +436,9 @@ impl Client {
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let content_type = format!("multipart/form-data; boundary={boundary}");
         let mut auth = String::new();
-        let h = self.headers(&mut auth, &[("Content-Type", content_type.as_str())]);
+        let mut headers = vec![("Content-Type", content_type.as_str())];
+        headers.extend_from_slice(extra);
+        let h = self.headers(&mut auth, &headers);
         http_request_bytes(self.addr, "POST", path, &h, Some(&body))
     }
 

@@ -621,6 +621,7 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_written(backend: Backend
 }
 
 on_both_backends!(
+    a_large_upload_retried_with_an_idempotency_key_imports_once,
     an_enterprise_goes_from_its_patents_to_a_submitted_application,
     bad_input_is_refused_naming_the_field_and_nothing_is_written
 );
@@ -829,6 +830,52 @@ on_both_backends!(an_enterprise_follows_its_loans_alerts_and_fee_reminders);
 /// A portfolio of 1,000 patents: uploaded in one file, valued in one request. The figure for
 /// the README comes from the release build (`cargo test --release`); the debug build only has
 /// to stay within a generous bound.
+fn a_large_upload_retried_with_an_idempotency_key_imports_once(backend: Backend) {
+    let db = TestDb::new(backend);
+    load_demo(&db);
+    let server = Server::start(&db.url);
+    let (me, _) = server.client().login("demo-enterprise", DEMO_PASSWORD);
+    let before = patent_count(&me);
+    let fee = today() + Duration::days(150);
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..3000 {
+        csv.push_str(&csv_row(
+            &number(PatentType::Invention, 5000 + i),
+            "invention",
+            fee,
+        ));
+        csv.push('\n');
+    }
+    assert!(
+        csv.len() > 300 * 1024,
+        "bigger than a JSON body may be: {} bytes",
+        csv.len()
+    );
+    let key = [("Idempotency-Key", "import-3000")];
+    let first = me.upload_with(
+        "/api/enterprise/patents/import",
+        "3000.csv",
+        csv.as_bytes(),
+        &key,
+    );
+    assert_eq!(
+        first.status,
+        201,
+        "{}",
+        first.body.chars().take(300).collect::<String>()
+    );
+    let retry = me.upload_with(
+        "/api/enterprise/patents/import",
+        "3000.csv",
+        csv.as_bytes(),
+        &key,
+    );
+    assert_eq!(retry.status, 201);
+    assert_eq!(retry.header("idempotency-replayed"), Some("true"));
+    assert_eq!(retry.body, first.body);
+    assert_eq!(patent_count(&me), before + 3000, "imported once");
+}
+
 fn a_thousand_patents_are_uploaded_and_valued_at_once(backend: Backend) {
     let db = TestDb::new(backend);
     load_demo(&db);
