@@ -270,6 +270,231 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ),
         (
             "GET",
+            "/api/bank/applications",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/bank/applications/{id}",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/bank/applications/{id}/evaluation",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/applications/{id}/proposals",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 201,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/applications/{id}/registrations",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 409,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/applications/{id}/disbursement",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 409,
+            },
+        ),
+        (
+            "GET",
+            "/api/bank/loans",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/loans/{id}/repayments",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 201,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/loans/{id}/disposals",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 409,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/loans/{id}/claim",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 409,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/servicing/run",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/monitoring/run",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/bank/alerts",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/alerts/{id}/acknowledge",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/alerts/{id}/assign",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/alerts/{id}/resolve",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/bank/disposals",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/bank/disposals/{id}",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/disposals/{id}/offers",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 201,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/disposals/{id}/offers/{offer_id}/accept",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 201,
+            },
+        ),
+        (
+            "GET",
+            "/api/bank/claims",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/bank/scorecards",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/scorecards",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 201,
+            },
+        ),
+        (
+            "GET",
+            "/api/bank/scorecards/{id}",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/scorecards/{id}/activate",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 201,
+            },
+        ),
+        (
+            "GET",
             "/api/gov/organisation",
             Scope {
                 roles: GOV,
@@ -425,6 +650,7 @@ struct World {
     /// A user of another enterprise, for foreign patents and applications.
     other_enterprise: Client,
     demo_bank: i64,
+    other_bank: i64,
     counter: std::cell::Cell<u32>,
 }
 
@@ -533,6 +759,130 @@ impl World {
             .unwrap()
     }
 
+    fn bank(&self, own: bool) -> i64 {
+        if own { self.demo_bank } else { self.other_bank }
+    }
+
+    /// A fresh application of the demo enterprise submitted to the demo bank (own) or to
+    /// another bank.
+    fn submitted(&self, own: bool) -> i64 {
+        let (patent, _) = self.patent(true);
+        let mut body = self.application_body(patent);
+        body["bank_id"] = json!(self.bank(own));
+        let me = self.enterprise(true);
+        let res = me.post("/api/enterprise/applications", &body);
+        assert_eq!(res.status, 201, "{}", res.body);
+        let id = res.json()["id"].as_i64().unwrap();
+        let res = me.post(
+            &format!("/api/enterprise/applications/{id}/submit"),
+            &json!({}),
+        );
+        assert_eq!(res.status, 200, "{}", res.body);
+        id
+    }
+
+    /// An active loan of the demo bank (own) or of another bank, from the demo data.
+    fn loan(&self, own: bool) -> (i64, i64) {
+        use diesel::prelude::*;
+        use zhirong_api::db::schema::loans;
+        loans::table
+            .filter(loans::bank_id.eq(self.bank(own)))
+            .filter(loans::status.eq("active"))
+            .order(loans::id)
+            .select((loans::id, loans::enterprise_id))
+            .first(&mut self.db.connect())
+            .unwrap()
+    }
+
+    /// A fresh alert of the demo bank (own) or of another bank.
+    fn bank_alert(&self, own: bool) -> i64 {
+        use diesel::prelude::*;
+        use zhirong_api::db::models::NewAlert;
+        use zhirong_api::db::schema::alerts;
+        let (loan, enterprise) = self.loan(own);
+        diesel::insert_into(alerts::table)
+            .values(NewAlert {
+                enterprise_id: enterprise,
+                bank_id: Some(self.bank(own)),
+                loan_id: Some(loan),
+                patent_id: None,
+                kind: "overdue".into(),
+                severity: "warning".into(),
+                message: "矩阵测试预警".into(),
+                details_json: "{}".into(),
+                raised_at: chrono::Utc::now().naive_utc(),
+            })
+            .returning(alerts::id)
+            .get_result(&mut self.db.connect())
+            .unwrap()
+    }
+
+    /// A fresh open disposal (with one open offer) of the demo bank (own) or of another bank.
+    fn disposal(&self, own: bool) -> (i64, i64) {
+        use diesel::prelude::*;
+        use zhirong_api::db::schema::{disposal_cases, disposal_offers, pledges};
+        let mut conn = self.db.connect();
+        let (loan, _) = self.loan(own);
+        let patent: i64 = pledges::table
+            .filter(pledges::loan_id.eq(loan))
+            .select(pledges::patent_id)
+            .first(&mut conn)
+            .unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let case: i64 = diesel::insert_into(disposal_cases::table)
+            .values((
+                disposal_cases::loan_id.eq(loan),
+                disposal_cases::patent_id.eq(patent),
+                disposal_cases::bank_id.eq(self.bank(own)),
+                disposal_cases::channel.eq("auction"),
+                disposal_cases::status.eq("open"),
+                disposal_cases::opened_on.eq(china_today() - chrono::Duration::days(3)),
+                disposal_cases::created_at.eq(now),
+            ))
+            .returning(disposal_cases::id)
+            .get_result(&mut conn)
+            .unwrap();
+        let offer: i64 = diesel::insert_into(disposal_offers::table)
+            .values((
+                disposal_offers::case_id.eq(case),
+                disposal_offers::bidder.eq("矩阵测试受让方"),
+                disposal_offers::amount_fen.eq(1_000_000i64),
+                disposal_offers::offered_on.eq(china_today()),
+                disposal_offers::status.eq("open"),
+                disposal_offers::created_at.eq(now),
+            ))
+            .returning(disposal_offers::id)
+            .get_result(&mut conn)
+            .unwrap();
+        (case, offer)
+    }
+
+    /// A fresh candidate scorecard (the default model) of the demo bank (own) or another bank.
+    fn scorecard(&self, own: bool) -> i64 {
+        use diesel::prelude::*;
+        use zhirong_api::db::schema::{scorecards, users};
+        let mut conn = self.db.connect();
+        let creator: i64 = users::table
+            .filter(users::org_id.eq(self.bank(own)))
+            .select(users::id)
+            .first(&mut conn)
+            .unwrap();
+        diesel::insert_into(scorecards::table)
+            .values((
+                scorecards::bank_id.eq(self.bank(own)),
+                scorecards::name.eq("矩阵测试评分卡"),
+                scorecards::source.eq("uploaded"),
+                scorecards::model_json.eq(zhirong_engine::scorecard::DEFAULT_ENTERPRISE_MODEL_JSON),
+                scorecards::model_digest.eq(format!("matrix-{}", self.next())),
+                scorecards::status.eq("candidate"),
+                scorecards::created_by.eq(creator),
+                scorecards::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .returning(scorecards::id)
+            .get_result(&mut conn)
+            .unwrap()
+    }
+
     fn admin(&self) -> &Client {
         &self.clients.iter().find(|(r, _)| *r == "admin").unwrap().1
     }
@@ -576,6 +926,21 @@ impl World {
             template.replace("{id}", &self.proposal(true, own).to_string())
         } else if template.contains("/api/gov/proposals/{id}") {
             template.replace("{id}", &self.proposal(false, own).to_string())
+        } else if template.starts_with("/api/bank/applications/{id}") {
+            template.replace("{id}", &self.submitted(own).to_string())
+        } else if template.starts_with("/api/bank/loans/{id}") {
+            template.replace("{id}", &self.loan(own).0.to_string())
+        } else if template.starts_with("/api/bank/alerts/{id}") {
+            template.replace("{id}", &self.bank_alert(own).to_string())
+        } else if template.starts_with("/api/bank/disposals/{id}") {
+            let (case, offer) = self.disposal(own);
+            template
+                .replace("{id}", &case.to_string())
+                .replace("{offer_id}", &offer.to_string())
+        } else if template.starts_with("/api/bank/scorecards/{id}") {
+            template.replace("{id}", &self.scorecard(own).to_string())
+        } else if template == "/api/bank/scorecards" && method == "POST" {
+            "/api/bank/scorecards?name=matrix&target=bad".to_string()
         } else if template.contains("/api/admin/users/{id}") {
             template.replace("{id}", &self.throwaway_user().to_string())
         } else if template.contains("/api/enterprise/patents/{id}") {
@@ -649,6 +1014,35 @@ impl World {
                     )),
                 );
             }
+            ("POST", "/api/bank/applications/{id}/proposals") => {
+                json!({"decision": "reject", "reason_code": "other", "reason": "矩阵测试"})
+            }
+            ("POST", "/api/bank/applications/{id}/registrations") => {
+                json!({"patent_id": 1, "registration_no": "Y2026990000001", "registration_date": china_today().to_string()})
+            }
+            ("POST", "/api/bank/loans/{id}/repayments") => {
+                json!({"paid_on": china_today().to_string(), "principal_fen": 0, "interest_fen": 1})
+            }
+            ("POST", "/api/bank/loans/{id}/disposals") => {
+                json!({"patent_id": 1, "channel": "auction"})
+            }
+            ("POST", "/api/bank/alerts/{id}/assign") => {
+                json!({"user_id": principal_of(&self.db, "demo-officer").user_id})
+            }
+            ("POST", "/api/bank/alerts/{id}/resolve") => json!({"resolution": "矩阵测试处理完毕"}),
+            ("POST", "/api/bank/disposals/{id}/offers") => {
+                json!({"bidder": "矩阵测试出价方", "amount_fen": 500_000, "offered_on": china_today().to_string()})
+            }
+            ("POST", "/api/bank/scorecards") => {
+                // Training data with one strong variable: x above 50 is mostly bad.
+                let mut csv = String::from("x,bad\n");
+                for i in 0..400 {
+                    let x = i % 100;
+                    let bad = u8::from((x > 50) != (i % 10 == 0));
+                    csv.push_str(&format!("{x},{bad}\n"));
+                }
+                return (path, Body::Csv(csv));
+            }
             ("POST", "/api/enterprise/valuations") => {
                 json!({"patent_ids": [self.patent(true).0]})
             }
@@ -713,6 +1107,7 @@ fn setup(backend: Backend) -> World {
         clients,
         other_enterprise,
         demo_bank,
+        other_bank,
         other_bank_officer: "other-bank-officer".into(),
         other_gov_officer: "other-gov-officer".into(),
         counter: std::cell::Cell::new(0),

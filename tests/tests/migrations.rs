@@ -32,12 +32,14 @@ fn tables(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|r| r.name).collect()
 }
 
-const TABLES: [&str; 23] = [
+const TABLES: [&str; 26] = [
     "alerts",
     "annual_fee_schedule",
     "applications",
     "audit_log",
     "claims",
+    "disposal_cases",
+    "disposal_offers",
     "disposals",
     "financial_statements",
     "fund_pools",
@@ -54,6 +56,7 @@ const TABLES: [&str; 23] = [
     "refresh_tokens",
     "repayments",
     "risk_events",
+    "scorecards",
     "users",
     "valuations",
 ];

@@ -179,6 +179,9 @@ pub struct NewLoan {
     pub defaulted_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
+    /// interest_only_bullet or equal_principal
+    pub repayment_method: String,
+    pub conditions: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -341,4 +344,32 @@ pub struct ApplicationRow {
     pub submitted_at: Option<NaiveDateTime>,
     pub decided_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    pub approved_amount_fen: Option<i64>,
+    pub approved_term_months: Option<i32>,
+    pub repayment_method: Option<String>,
+    pub conditions: Option<String>,
+    pub reject_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[diesel(table_name = loans)]
+pub struct LoanRecord {
+    pub id: i64,
+    pub application_id: i64,
+    pub enterprise_id: i64,
+    pub bank_id: i64,
+    pub guarantor_id: Option<i64>,
+    pub principal_fen: i64,
+    pub outstanding_fen: i64,
+    pub rate_bp: i32,
+    pub term_months: i32,
+    pub disbursed_on: NaiveDate,
+    pub maturity_date: NaiveDate,
+    pub status: String,
+    pub days_past_due: i32,
+    pub defaulted_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub repayment_method: String,
+    pub conditions: Option<String>,
 }

@@ -195,6 +195,11 @@ diesel::table! {
         submitted_at -> Nullable<Timestamp>,
         decided_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        approved_amount_fen -> Nullable<BigInt>,
+        approved_term_months -> Nullable<Integer>,
+        repayment_method -> Nullable<Text>,
+        conditions -> Nullable<Text>,
+        reject_code -> Nullable<Text>,
     }
 }
 
@@ -216,6 +221,8 @@ diesel::table! {
         defaulted_on -> Nullable<Date>,
         closed_on -> Nullable<Date>,
         created_at -> Timestamp,
+        repayment_method -> Text,
+        conditions -> Nullable<Text>,
     }
 }
 
@@ -231,6 +238,8 @@ diesel::table! {
         registration_date -> Nullable<Date>,
         released_on -> Nullable<Date>,
         created_at -> Timestamp,
+        refused_on -> Nullable<Date>,
+        refusal_ground -> Nullable<Text>,
     }
 }
 
@@ -319,6 +328,51 @@ diesel::table! {
         acknowledged_at -> Nullable<Timestamp>,
         acknowledged_by -> Nullable<BigInt>,
         read_at -> Nullable<Timestamp>,
+        assigned_to -> Nullable<BigInt>,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        resolution -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    disposal_cases (id) {
+        id -> BigInt,
+        loan_id -> BigInt,
+        patent_id -> BigInt,
+        bank_id -> BigInt,
+        channel -> Text,
+        status -> Text,
+        opened_on -> Date,
+        closed_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disposal_offers (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        bidder -> Text,
+        amount_fen -> BigInt,
+        offered_on -> Date,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scorecards (id) {
+        id -> BigInt,
+        bank_id -> BigInt,
+        name -> Text,
+        source -> Text,
+        model_json -> Text,
+        model_digest -> Text,
+        status -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        activated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -366,6 +420,8 @@ diesel::joinable!(repayments -> loans (loan_id));
 diesel::joinable!(pool_coverage -> loans (loan_id));
 diesel::joinable!(disposals -> loans (loan_id));
 diesel::joinable!(claims -> loans (loan_id));
+diesel::joinable!(disposal_cases -> patents (patent_id));
+diesel::joinable!(disposal_offers -> disposal_cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -391,4 +447,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     proposals,
     idempotency_keys,
     financial_statements,
+    disposal_cases,
+    disposal_offers,
+    scorecards,
 );

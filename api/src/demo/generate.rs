@@ -12,6 +12,7 @@ use super::catalogue::{
     SURNAMES,
 };
 use super::rng::Rng;
+use crate::domain::schedule::{RepaymentMethod, schedule};
 use crate::domain::{PatentNumber, PatentType, Uscc};
 
 const SEED: u64 = 0x5A48_4952_4F4E_4731; // "ZHIRONG1"
@@ -222,12 +223,6 @@ fn term_years(t: PatentType, filing: NaiveDate) -> i32 {
 }
 
 /// Interest for `days` days on `principal` at `rate_bp` a year (actual/365), half away from zero.
-fn interest(principal: i64, rate_bp: i32, days: i64) -> i64 {
-    let num = i128::from(principal) * i128::from(rate_bp) * i128::from(days);
-    let den = 10_000i128 * 365;
-    ((num + den / 2) / den) as i64
-}
-
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
@@ -924,30 +919,26 @@ impl Generator {
             "overdue" | "defaulted" => self.as_of - Duration::days(i64::from(dpd)),
             _ => self.as_of,
         };
-        let mut previous = disbursed;
-        let mut k = 1;
-        loop {
-            let due = add_months_clamped(disbursed, 3 * k).min(maturity);
-            if due > paid_through || due > self.as_of {
+        for i in schedule(
+            principal,
+            rate,
+            disbursed,
+            maturity,
+            RepaymentMethod::InterestOnlyBullet,
+        ) {
+            if i.due_on > paid_through || i.due_on > self.as_of {
                 break;
             }
-            let days = (due - previous).num_days();
-            let principal_part = if due == maturity && status == "repaid" {
-                principal
-            } else {
-                0
-            };
             self.data.repayments.push(Repayment {
                 loan,
-                paid_on: due,
-                principal_fen: principal_part,
-                interest_fen: interest(principal, rate, days),
+                paid_on: i.due_on,
+                principal_fen: if status == "repaid" {
+                    i.principal_fen
+                } else {
+                    0
+                },
+                interest_fen: i.interest_fen,
             });
-            previous = due;
-            if due == maturity {
-                break;
-            }
-            k += 1;
         }
     }
 
@@ -1419,11 +1410,5 @@ mod tests {
                 .map(|p| p.number.clone())
                 .collect::<Vec<_>>()
         );
-    }
-
-    #[test]
-    fn interest_is_actual_over_365_rounded() {
-        // RMB 1 m at 2.50 % for 92 days = 6,301.369… yuan.
-        assert_eq!(interest(100_000_000, 250, 92), 630_137);
     }
 }

@@ -301,6 +301,8 @@ fn insert_all(
                 defaulted_on: l.defaulted_on,
                 closed_on: l.closed_on,
                 created_at: at(l.disbursed_on, 3),
+                repayment_method: "interest_only_bullet".into(),
+                conditions: None,
             })
             .returning(loans::id)
             .get_result(conn)?;

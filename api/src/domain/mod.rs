@@ -2,6 +2,7 @@
 
 pub mod money;
 pub mod patent_number;
+pub mod schedule;
 pub mod uscc;
 
 pub use money::Fen;

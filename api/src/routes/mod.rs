@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod bank;
 pub mod docs;
 pub mod enterprise;
 pub mod health;

@@ -182,6 +182,30 @@ pub fn decide(
             },
             now,
         )?;
-        get(conn, principal.org_id, id)
+        let decided = get(conn, principal.org_id, id)?;
+        if decision == Decision::Approve {
+            carry_out(conn, principal, &decided, now, request_id)?;
+        }
+        Ok(decided)
     })
+}
+
+/// What an approved proposal does, by kind, inside the approval's transaction: if it cannot be
+/// carried out (the object moved on meanwhile), the approval fails and the proposal stays pending.
+fn carry_out(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    p: &Proposal,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    use crate::services::bank::{decisions, disposals, pledges, scorecards};
+    match p.kind.as_str() {
+        decisions::KIND => decisions::apply(conn, principal, p, now, request_id),
+        pledges::DISBURSEMENT_KIND => pledges::disburse(conn, principal, p, now, request_id),
+        disposals::SALE_KIND => disposals::apply_sale(conn, principal, p, now, request_id),
+        scorecards::ACTIVATION_KIND => scorecards::activate(conn, principal, p, now, request_id),
+        // Kinds whose effect is recorded elsewhere (or not yet wired) only change the proposal.
+        _ => Ok(()),
+    }
 }

@@ -1,16 +1,15 @@
 //! The enterprise's loans: the schedule, the repayments made, outstanding principal, the next
 //! due date, and the patents under pledge.
 //!
-//! The schedule is interest-only with quarterly interest and the principal at maturity (the
-//! bank's product in the demo data); loans carry no other repayment method yet.
+//! The schedule follows the loan's repayment method (`domain::schedule`).
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
-use zhirong_engine::valuation::explain::add_months_clamped;
 
 use crate::db::DbConnection;
 use crate::db::schema::{loans, organisations, patents, pledges, repayments};
+use crate::domain::schedule::{RepaymentMethod, schedule};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -18,7 +17,8 @@ pub struct ScheduledPayment {
     pub due_on: NaiveDate,
     pub principal_fen: i64,
     pub interest_fen: i64,
-    /// A repayment is recorded after the previous due date and by this one.
+    /// Covered by the payments made: payments are applied in order, principal and interest
+    /// apart, so this and every earlier instalment is paid in full.
     pub paid: bool,
 }
 
@@ -56,45 +56,13 @@ pub struct LoanView {
     /// active, overdue, defaulted, repaid, written_off
     pub status: String,
     pub days_past_due: i32,
-    /// interest_only_bullet: quarterly interest, principal at maturity.
+    /// interest_only_bullet (quarterly interest, principal at maturity) or equal_principal
+    /// (equal principal each quarter with the interest on what is left).
     pub repayment_method: String,
     pub next_due_date: Option<NaiveDate>,
     pub schedule: Vec<ScheduledPayment>,
     pub repayments: Vec<Repayment>,
     pub patents: Vec<PledgedPatent>,
-}
-
-/// Interest for `days` days on `principal` at `rate_bp` a year (actual/365), half away from zero.
-pub fn interest_fen(principal: i64, rate_bp: i32, days: i64) -> i64 {
-    let num = i128::from(principal) * i128::from(rate_bp) * i128::from(days);
-    let den = 10_000i128 * 365;
-    let rounded = if num >= 0 {
-        (num + den / 2) / den
-    } else {
-        (num - den / 2) / den
-    };
-    i64::try_from(rounded).unwrap_or(i64::MAX)
-}
-
-/// Quarterly interest on the principal, the principal with the last interest at maturity.
-pub fn schedule(
-    principal: i64,
-    rate_bp: i32,
-    disbursed: NaiveDate,
-    maturity: NaiveDate,
-) -> Vec<(NaiveDate, i64, i64)> {
-    let mut out = Vec::new();
-    let mut previous = disbursed;
-    let mut k = 1;
-    while previous < maturity && k <= 40 {
-        let due = add_months_clamped(disbursed, 3 * k).min(maturity);
-        let interest = interest_fen(principal, rate_bp, (due - previous).num_days());
-        let principal_part = if due == maturity { principal } else { 0 };
-        out.push((due, principal_part, interest));
-        previous = due;
-        k += 1;
-    }
-    out
 }
 
 type LoanRow = (
@@ -109,6 +77,7 @@ type LoanRow = (
     NaiveDate,
     String,
     i32,
+    String,
 );
 
 pub fn list(
@@ -131,6 +100,7 @@ pub fn list(
             loans::maturity_date,
             loans::status,
             loans::days_past_due,
+            loans::repayment_method,
         ))
         .load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
@@ -146,6 +116,7 @@ pub fn list(
         maturity,
         status,
         dpd,
+        method,
     ) in rows
     {
         let bank_name: String = organisations::table
@@ -168,22 +139,26 @@ pub fn list(
                 interest_fen,
             })
             .collect();
-        let mut previous = disbursed;
-        let schedule: Vec<ScheduledPayment> = schedule(principal, rate, disbursed, maturity)
-            .into_iter()
-            .map(|(due_on, principal_fen, interest_fen)| {
-                let paid = made
-                    .iter()
-                    .any(|r| r.paid_on > previous && r.paid_on <= due_on);
-                previous = due_on;
-                ScheduledPayment {
-                    due_on,
-                    principal_fen,
-                    interest_fen,
-                    paid,
-                }
-            })
-            .collect();
+        let method = RepaymentMethod::parse(&method).ok_or_else(|| {
+            ApiError::Internal(format!("loan {id} has repayment method {method}"))
+        })?;
+        let paid_principal: i64 = made.iter().map(|r| r.principal_fen).sum();
+        let paid_interest: i64 = made.iter().map(|r| r.interest_fen).sum();
+        let (mut due_principal, mut due_interest) = (0i64, 0i64);
+        let schedule: Vec<ScheduledPayment> =
+            schedule(principal, rate, disbursed, maturity, method)
+                .into_iter()
+                .map(|i| {
+                    due_principal += i.principal_fen;
+                    due_interest += i.interest_fen;
+                    ScheduledPayment {
+                        due_on: i.due_on,
+                        principal_fen: i.principal_fen,
+                        interest_fen: i.interest_fen,
+                        paid: paid_principal >= due_principal && paid_interest >= due_interest,
+                    }
+                })
+                .collect();
         let closed = matches!(status.as_str(), "repaid" | "written_off");
         let next_due_date = if closed {
             None
@@ -255,7 +230,7 @@ pub fn list(
             maturity_date: maturity,
             status,
             days_past_due: dpd,
-            repayment_method: "interest_only_bullet".into(),
+            repayment_method: method.as_str().to_string(),
             next_due_date,
             schedule,
             repayments: made,
@@ -263,37 +238,4 @@ pub fn list(
         });
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
-    }
-
-    #[test]
-    fn a_one_year_loan_pays_interest_quarterly_and_the_principal_at_maturity() {
-        let s = schedule(100_000_000, 300, d(2026, 1, 31), d(2027, 1, 31));
-        let dues: Vec<NaiveDate> = s.iter().map(|r| r.0).collect();
-        assert_eq!(
-            dues,
-            vec![
-                d(2026, 4, 30),
-                d(2026, 7, 31),
-                d(2026, 10, 31),
-                d(2027, 1, 31)
-            ]
-        );
-        assert_eq!(s[3].1, 100_000_000);
-        assert!(s[..3].iter().all(|r| r.1 == 0));
-        // 89 days at 3 % on RMB 1 m: 7,315.07 yuan.
-        assert_eq!(s[0].2, 731_507);
-        // Each period is rounded on its own: the year's total may differ from a year's interest
-        // in one go by a fen a period.
-        let total: i64 = s.iter().map(|r| r.2).sum();
-        assert_eq!(total, 731_507 + 3 * 756_164);
-        assert!((total - interest_fen(100_000_000, 300, 365)).abs() <= 4);
-    }
 }

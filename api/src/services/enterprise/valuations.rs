@@ -103,7 +103,7 @@ pub fn input_of(p: &PatentRow) -> Result<PatentInput, ApiError> {
     })
 }
 
-fn inputs_digest(input: &PatentInput) -> String {
+pub fn inputs_digest(input: &PatentInput) -> String {
     let canonical = serde_json::to_string(input).unwrap_or_default();
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
