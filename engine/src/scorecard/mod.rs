@@ -16,7 +16,7 @@ pub mod table;
 
 pub use binning::{BinningOptions, Breaks, VariableBreaks, parse_breaks};
 pub use error::{Result, ScorecardError};
-pub use model::{Field, FilterOptions, FitOptions, Scaling, Scorecard, fit};
+pub use model::{Field, FilterIv, FilterOptions, FitOptions, Scaling, Scorecard, fit};
 
 /// Output column of `apply`: total points.
 pub const SCORE: &str = "score";

