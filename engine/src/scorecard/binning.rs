@@ -586,7 +586,12 @@ fn pretty(low: f64, high: f64, classes: usize) -> Vec<f64> {
     let stop = (high / step).ceil() * step + 0.5 * step;
     let count = ((stop - first) / step).ceil() as usize;
     let delta = (first + step) - first;
-    (0..count).map(|i| first + i as f64 * delta).collect()
+    // Snap each point to the step's decimals, so a break reads 0.4, not 0.40000000000000346.
+    let decimals = (-step.log10().floor()).max(0.0) as i32 + 1;
+    let scale = 10f64.powi(decimals);
+    (0..count)
+        .map(|i| ((first + i as f64 * delta) * scale).round() / scale)
+        .collect()
 }
 
 /// Where the fine classes of a numeric variable start, given its sorted non-missing values: round,
