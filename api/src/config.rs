@@ -2,7 +2,8 @@
 //!
 //! The environment variables are `DATABASE_URL`, `ZHIRONG_BIND`, `ZHIRONG_JWT_SECRET`,
 //! `ZHIRONG_MODE` (`production` or `demo`), `ZHIRONG_LOG_FORMAT` (`text` or `json`),
-//! `ZHIRONG_WORKERS`, `ZHIRONG_DB_POOL_SIZE` and `ZHIRONG_DEMO_PASSWORD`. Secrets are wrapped in
+//! `ZHIRONG_WORKERS`, `ZHIRONG_DB_POOL_SIZE`, `ZHIRONG_DEMO_PASSWORD` and
+//! `ZHIRONG_MONITOR_INTERVAL_SECS` (how often the monitor wakes; 0 turns it off). Secrets are wrapped in
 //! [`Secret`], whose `Debug` and `Display` never show the value.
 
 use std::collections::HashMap;
@@ -63,6 +64,9 @@ pub struct Settings {
     pub workers: usize,
     pub db_pool_size: u32,
     pub demo_password: Secret,
+    /// Seconds between the monitor's wake-ups (servicing and revaluation run once a China day);
+    /// 0: off.
+    pub monitor_interval_secs: u64,
 }
 
 /// What `zhirong.toml` may contain; every key is optional.
@@ -76,6 +80,7 @@ struct FileSettings {
     log_format: Option<LogFormat>,
     workers: Option<usize>,
     db_pool_size: Option<u32>,
+    monitor_interval_secs: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +148,10 @@ impl Settings {
             Some(w) => parse_number("ZHIRONG_DB_POOL_SIZE", &w)?,
             None => file.db_pool_size.unwrap_or(10),
         };
+        let monitor_interval_secs = match get("ZHIRONG_MONITOR_INTERVAL_SECS") {
+            Some(w) => parse_number("ZHIRONG_MONITOR_INTERVAL_SECS", &w)?,
+            None => file.monitor_interval_secs.unwrap_or(3_600),
+        };
         Ok(Self {
             database_url: DatabaseUrl::parse(&database_url)?,
             bind: get("ZHIRONG_BIND")
@@ -158,6 +167,7 @@ impl Settings {
             demo_password: Secret::new(
                 get("ZHIRONG_DEMO_PASSWORD").unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
             ),
+            monitor_interval_secs,
         })
     }
 }

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod idempotency;
 pub mod routes;
+pub mod scheduler;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

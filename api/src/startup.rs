@@ -75,6 +75,11 @@ pub fn run_with_clock(
         clock,
         jwt,
     });
+    crate::scheduler::spawn(
+        state.pool.clone(),
+        state.clock.clone(),
+        settings.monitor_interval_secs,
+    );
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

@@ -184,8 +184,17 @@ impl Server {
         Self::start_logging(db_url, None)
     }
 
+    /// The same, with extra environment variables.
+    pub fn start_with_env(db_url: &str, env: &[(&str, &str)]) -> Self {
+        Self::spawn(db_url, None, env)
+    }
+
     /// The same, writing the server's log (standard error, at debug level) to `log`.
     pub fn start_logging(db_url: &str, log: Option<&std::path::Path>) -> Self {
+        Self::spawn(db_url, log, &[])
+    }
+
+    fn spawn(db_url: &str, log: Option<&std::path::Path>, env: &[(&str, &str)]) -> Self {
         let stderr_to = match log {
             Some(path) => Stdio::from(std::fs::File::create(path).expect("log file")),
             None => Stdio::null(),
@@ -194,6 +203,7 @@ impl Server {
             .env("RUST_LOG", if log.is_some() { "debug" } else { "warn" })
             .env("ZHIRONG_MODE", "demo")
             .env("ZHIRONG_JWT_SECRET", TEST_JWT_SECRET)
+            .envs(env.iter().copied())
             .args(["serve", "--bind", "127.0.0.1:0"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -545,7 +545,55 @@ fn rejection_and_withdrawal(backend: Backend) {
     );
 }
 
+/// The monitor wakes by itself: a pledged patent whose annual fee has fallen into the grace
+/// period raises a fee-grace alert to the lending bank without anyone asking.
+fn the_monitor_runs_by_itself(backend: Backend) {
+    use zhirong_api::db::schema::{alerts, loans, patents, pledges};
+    let db = TestDb::new(backend);
+    load_demo(&db);
+    let mut conn = db.connect();
+    let (loan, bank, patent): (i64, i64, i64) = loans::table
+        .inner_join(pledges::table.on(pledges::loan_id.eq(loans::id.nullable())))
+        .filter(loans::status.eq("active"))
+        .filter(pledges::status.eq("registered"))
+        .select((loans::id, loans::bank_id, pledges::patent_id))
+        .first(&mut conn)
+        .unwrap();
+    let lapsed = (Utc::now() + Duration::hours(8)).date_naive() - Duration::days(30);
+    diesel::update(patents::table.find(patent))
+        .set(patents::fee_paid_until.eq(lapsed))
+        .execute(&mut conn)
+        .unwrap();
+    let _server =
+        zhirong_tests::Server::start_with_env(&db.url, &[("ZHIRONG_MONITOR_INTERVAL_SECS", "1")]);
+    let started = std::time::Instant::now();
+    let mut found = 0;
+    while started.elapsed() < std::time::Duration::from_secs(60) {
+        found = alerts::table
+            .filter(alerts::kind.eq("fee_grace"))
+            .filter(alerts::loan_id.eq(loan))
+            .filter(alerts::patent_id.eq(patent))
+            .filter(alerts::bank_id.eq(bank))
+            .count()
+            .get_result::<i64>(&mut conn)
+            .unwrap();
+        if found > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    assert_eq!(found, 1, "the monitor raised the fee-grace alert once");
+    let by_scheduler: i64 = audit_log::table
+        .filter(audit_log::action.eq("monitoring.run"))
+        .filter(audit_log::username.eq("scheduler"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert!(by_scheduler >= 1);
+}
+
 on_both_backends!(
     the_loan_goes_from_application_to_claim,
-    rejection_and_withdrawal
+    rejection_and_withdrawal,
+    the_monitor_runs_by_itself
 );
