@@ -328,6 +328,28 @@ fn an_enterprise_goes_from_its_patents_to_a_submitted_application(backend: Backe
     );
     assert_eq!(again.status, 409);
 
+    // It arrives in the chosen bank's queue, and in no other bank's.
+    let (officer, _) = server.client().login("demo-officer", DEMO_PASSWORD);
+    let queue = officer
+        .get("/api/bank/applications?status=submitted")
+        .json();
+    let arrived = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == app_id)
+        .unwrap_or_else(|| panic!("application {app_id} is not in the bank's queue: {queue}"));
+    assert_eq!(
+        arrived["enterprise"]["id"],
+        me.get("/api/enterprise/profile").json()["id"]
+    );
+    assert_eq!(
+        officer
+            .get(&format!("/api/bank/applications/{app_id}"))
+            .json()["status"],
+        "submitted"
+    );
+
     // A second application on the imported patents, withdrawn; its patents are free again.
     let second = me.post(
         "/api/enterprise/applications",
