@@ -43,7 +43,7 @@ fn portfolio_csv(first_serial: u32, n: u32, fee_paid_until: chrono::NaiveDate) -
         csv.push_str(&format!(
             "{number},invention,基准测试专利{i},{}-03-01,{}-06-15,valid,{},{},{},{},{},{},{},{},0,0,{fee_paid_until},{},,0,false\n",
             2018 + i % 5,
-            2020 + i % 4,
+            2020 + i % 5 + i % 2,
             IPC[(i % 8) as usize],
             5 + i % 20,
             i % 15,

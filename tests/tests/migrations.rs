@@ -32,11 +32,12 @@ fn tables(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|r| r.name).collect()
 }
 
-const TABLES: [&str; 26] = [
+const TABLES: [&str; 30] = [
     "alerts",
     "annual_fee_schedule",
     "applications",
     "audit_log",
+    "claim_recoveries",
     "claims",
     "disposal_cases",
     "disposal_offers",
@@ -50,8 +51,10 @@ const TABLES: [&str; 26] = [
     "patents",
     "pledges",
     "pool_banks",
+    "pool_contributions",
     "pool_coverage",
     "pool_rules",
+    "pool_simulations",
     "proposals",
     "refresh_tokens",
     "repayments",
@@ -59,6 +62,7 @@ const TABLES: [&str; 26] = [
     "scorecards",
     "users",
     "valuations",
+    "whitelist_criteria",
 ];
 
 fn migrations_apply_revert_and_reapply(backend: Backend) {

@@ -176,6 +176,7 @@ diesel::table! {
         leverage_limit_pct -> Integer,
         effective_from -> Date,
         created_at -> Timestamp,
+        eligibility_json -> Text,
     }
 }
 
@@ -295,6 +296,7 @@ diesel::table! {
         filed_on -> Date,
         decided_on -> Nullable<Date>,
         created_at -> Timestamp,
+        decision_reason -> Nullable<Text>,
     }
 }
 
@@ -409,6 +411,55 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pool_contributions (id) {
+        id -> BigInt,
+        pool_id -> BigInt,
+        contributor_org_id -> BigInt,
+        amount_fen -> BigInt,
+        contributed_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    claim_recoveries (id) {
+        id -> BigInt,
+        claim_id -> BigInt,
+        amount_fen -> BigInt,
+        pool_share_fen -> BigInt,
+        received_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pool_simulations (id) {
+        id -> BigInt,
+        pool_id -> BigInt,
+        requested_by -> BigInt,
+        params_json -> Text,
+        status -> Text,
+        progress -> Double,
+        result_json -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    whitelist_criteria (id) {
+        id -> BigInt,
+        district_id -> BigInt,
+        version -> Integer,
+        criteria_json -> Text,
+        effective_from -> Date,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (org_id));
 diesel::joinable!(patents -> organisations (owner_org_id));
 diesel::joinable!(valuations -> patents (patent_id));
@@ -450,4 +501,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     disposal_cases,
     disposal_offers,
     scorecards,
+    pool_contributions,
+    claim_recoveries,
+    pool_simulations,
+    whitelist_criteria,
 );

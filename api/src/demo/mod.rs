@@ -232,6 +232,24 @@ fn insert_all(
             .returning(fund_pools::id)
             .get_result(conn)?;
         pool_ids.push(id);
+        // Co-built: the district puts in 60 % and the member banks the rest in equal parts
+        // (the district takes the fen left by division).
+        let banks_part = p.size_fen * 4 / 10;
+        let per_bank = banks_part / i64::try_from(p.banks.len().max(1)).unwrap_or(1);
+        let district_part = p.size_fen - per_bank * i64::try_from(p.banks.len()).unwrap_or(0);
+        let mut contributions = vec![(org_ids[p.district], district_part)];
+        contributions.extend(p.banks.iter().map(|&b| (org_ids[b], per_bank)));
+        for (org, amount) in contributions.into_iter().filter(|c| c.1 > 0) {
+            diesel::insert_into(pool_contributions::table)
+                .values((
+                    pool_contributions::pool_id.eq(id),
+                    pool_contributions::contributor_org_id.eq(org),
+                    pool_contributions::amount_fen.eq(amount),
+                    pool_contributions::contributed_on.eq(p.opened_on),
+                    pool_contributions::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
         for &b in &p.banks {
             diesel::insert_into(pool_banks::table)
                 .values(NewPoolBank {
