@@ -82,15 +82,21 @@ pub struct DemoSummary {
 }
 
 /// Tables in an order that respects foreign keys when deleting.
-const DELETE_ORDER: [&str; 22] = [
+const DELETE_ORDER: [&str; 29] = [
     "audit_log",
     "idempotency_keys",
     "proposals",
+    "pool_simulations",
+    "whitelist_criteria",
+    "scorecards",
     "refresh_tokens",
     "login_throttle",
     "alerts",
     "risk_events",
+    "claim_recoveries",
     "claims",
+    "disposal_offers",
+    "disposal_cases",
     "disposals",
     "pool_coverage",
     "repayments",
@@ -99,6 +105,7 @@ const DELETE_ORDER: [&str; 22] = [
     "applications",
     "pool_rules",
     "pool_banks",
+    "pool_contributions",
     "fund_pools",
     "valuations",
     "financial_statements",
