@@ -5,5 +5,6 @@ pub mod admin;
 pub mod auth;
 pub mod bank;
 pub mod enterprise;
+pub mod gov;
 pub mod proposals;
 pub mod users;
