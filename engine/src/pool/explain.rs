@@ -10,7 +10,9 @@ use serde::Serialize;
 
 use super::POOL_MODEL;
 use super::error::PoolError;
-use super::model::{Loan, LoanExpectation, SimulationSummary, expectations, simulate};
+use super::model::{
+    Loan, LoanExpectation, SimulationSummary, expectations, simulate_with_progress,
+};
 use super::params::{PoolRules, SimulationParams, StressScenario, params_digest};
 use super::stress::{LtvBreach, Revalue, stress_test};
 
@@ -102,6 +104,18 @@ pub fn report(
     sim: &SimulationParams,
     stress: Option<(&StressScenario, &dyn Revalue)>,
 ) -> Result<SimulationReport, PoolError> {
+    report_with_progress(loans, rules, sim, stress, &mut |_| {})
+}
+
+/// The same, telling `progress` how far the base simulation is (0–1; a stress run reports 1 when
+/// it is done).
+pub fn report_with_progress(
+    loans: &[Loan],
+    rules: &PoolRules,
+    sim: &SimulationParams,
+    stress: Option<(&StressScenario, &dyn Revalue)>,
+    progress: &mut dyn FnMut(f64),
+) -> Result<SimulationReport, PoolError> {
     let outstanding: i64 = loans.iter().map(|l| l.ead_fen).sum();
     let leverage = (rules.balance_fen > 0).then(|| outstanding as f64 / rules.balance_fen as f64);
     let digest = params_digest(rules, sim, stress.map(|(s, _)| s));
@@ -127,7 +141,7 @@ pub fn report(
         };
     match stress {
         None => {
-            let summary = simulate(loans, rules, sim)?;
+            let summary = simulate_with_progress(loans, rules, sim, progress)?;
             let exp = expectations(loans, rules, sim);
             Ok(base(Figures::new(&summary, sim.rho, &exp), None, exp))
         }

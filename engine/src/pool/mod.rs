@@ -17,10 +17,10 @@ pub mod stress;
 mod tests;
 
 pub use error::PoolError;
-pub use explain::{Figures, SimulationReport, report};
+pub use explain::{Figures, SimulationReport, report, report_with_progress};
 pub use model::{
     Loan, LoanExpectation, LossSplit, PreparedPool, SimulationSummary, expectations, share_loss,
-    simulate,
+    simulate, simulate_with_progress,
 };
 pub use params::{PoolRules, SimulationParams, StressScenario};
 pub use stress::{LtvBreach, Revalue, SectionShock, StressOutcome, stress_test};

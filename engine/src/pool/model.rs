@@ -300,6 +300,15 @@ impl PreparedPool {
             .collect()
     }
 
+    /// Scenarios `range` of the run, in parallel and in scenario order: running a run's ranges one
+    /// after the other gives exactly [`PreparedPool::run_all`].
+    pub fn run_range(&self, range: std::ops::Range<u64>) -> Vec<ScenarioOutcome> {
+        range
+            .into_par_iter()
+            .map(|s| self.run_scenario(s, |_, _, _, _| {}))
+            .collect()
+    }
+
     /// One scenario loan by loan, for inspection and tests.
     pub fn scenario_detail(&self, s: u64) -> ScenarioDetail {
         let mut payouts = Vec::new();
@@ -454,5 +463,26 @@ pub fn simulate(
 ) -> Result<SimulationSummary, PoolError> {
     let pool = PreparedPool::new(loans, rules, sim)?;
     let outcomes = pool.run_all(sim.scenarios);
+    Ok(summarise(&outcomes, rules.balance_fen, loans.len()))
+}
+
+/// The same in twenty steps, telling `progress` the share of scenarios done after each (the
+/// result is identical to [`simulate`]).
+pub fn simulate_with_progress(
+    loans: &[Loan],
+    rules: &PoolRules,
+    sim: &SimulationParams,
+    progress: &mut dyn FnMut(f64),
+) -> Result<SimulationSummary, PoolError> {
+    let pool = PreparedPool::new(loans, rules, sim)?;
+    let mut outcomes = Vec::with_capacity(sim.scenarios);
+    let step = (sim.scenarios / 20).max(1);
+    let mut done = 0;
+    while done < sim.scenarios {
+        let end = (done + step).min(sim.scenarios);
+        outcomes.extend(pool.run_range(done as u64..end as u64));
+        done = end;
+        progress(done as f64 / sim.scenarios as f64);
+    }
     Ok(summarise(&outcomes, rules.balance_fen, loans.len()))
 }

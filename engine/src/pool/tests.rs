@@ -636,3 +636,17 @@ fn a_loans_file_without_collateral_is_refused_naming_the_column() {
     let e = read_loans(&path).unwrap_err().to_string();
     assert!(e.contains("`collateral_fen` is missing"), "{e}");
 }
+
+#[test]
+fn the_simulation_in_steps_is_the_simulation_and_says_how_far_it_is() {
+    let loans = varied_pool(200);
+    let r = rules(50_000_000, 0.4, 20_000_000);
+    let sim = SimulationParams::new(1_003, 7);
+    let whole = simulate(&loans, &r, &sim).unwrap();
+    let mut seen = Vec::new();
+    let stepped = simulate_with_progress(&loans, &r, &sim, &mut |p| seen.push(p)).unwrap();
+    assert_eq!(whole, stepped);
+    assert_eq!(seen.len(), 21, "twenty steps of 50 and the last 3");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(seen.last().copied(), Some(1.0));
+}
