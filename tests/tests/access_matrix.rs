@@ -495,6 +495,132 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ),
         (
             "GET",
+            "/api/gov/pools",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/gov/pools/{id}",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/gov/pools/{id}/loans",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/gov/pools/{id}/rules",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 201,
+            },
+        ),
+        (
+            "POST",
+            "/api/gov/pools/{id}/simulations",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 202,
+            },
+        ),
+        (
+            "GET",
+            "/api/gov/pools/{id}/simulations",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/gov/pools/{id}/simulations/{sim_id}",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/gov/claims",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/gov/claims/{id}",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/gov/claims/{id}/proposals",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 409,
+            },
+        ),
+        (
+            "GET",
+            "/api/gov/whitelist",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/gov/whitelist/criteria",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "PUT",
+            "/api/gov/whitelist/criteria",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/claims/{id}/recoveries",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 409,
+            },
+        ),
+        (
+            "GET",
             "/api/gov/organisation",
             Scope {
                 roles: GOV,
@@ -651,6 +777,8 @@ struct World {
     other_enterprise: Client,
     demo_bank: i64,
     other_bank: i64,
+    demo_district: i64,
+    other_district: i64,
     counter: std::cell::Cell<u32>,
 }
 
@@ -883,6 +1011,95 @@ impl World {
             .unwrap()
     }
 
+    fn district(&self, own: bool) -> i64 {
+        if own {
+            self.demo_district
+        } else {
+            self.other_district
+        }
+    }
+
+    /// A fresh open pool of the demo district (own) or another one, with a rule in force, and a
+    /// simulation record of it.
+    fn gov_pool(&self, own: bool) -> (i64, i64) {
+        use diesel::prelude::*;
+        use zhirong_api::db::schema::{fund_pools, pool_rules, pool_simulations, users};
+        let mut conn = self.db.connect();
+        let now = chrono::Utc::now().naive_utc();
+        let pool: i64 = diesel::insert_into(fund_pools::table)
+            .values((
+                fund_pools::district_id.eq(self.district(own)),
+                fund_pools::name.eq(format!("矩阵测试资金池{}", self.next())),
+                fund_pools::size_fen.eq(1_000_000_000i64),
+                fund_pools::balance_fen.eq(1_000_000_000i64),
+                fund_pools::opened_on.eq(china_today() - chrono::Duration::days(30)),
+                fund_pools::status.eq("open"),
+                fund_pools::created_at.eq(now),
+            ))
+            .returning(fund_pools::id)
+            .get_result(&mut conn)
+            .unwrap();
+        diesel::insert_into(pool_rules::table)
+            .values((
+                pool_rules::pool_id.eq(pool),
+                pool_rules::version.eq(1),
+                pool_rules::gov_share_bp.eq(4000),
+                pool_rules::bank_share_bp.eq(3000),
+                pool_rules::guarantor_share_bp.eq(3000),
+                pool_rules::insurer_share_bp.eq(0),
+                pool_rules::per_loan_cap_fen.eq(500_000_000i64),
+                pool_rules::leverage_limit_pct.eq(1000),
+                pool_rules::effective_from.eq(china_today() - chrono::Duration::days(30)),
+                pool_rules::created_at.eq(now),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+        let user: i64 = users::table
+            .filter(users::org_id.eq(self.district(own)))
+            .select(users::id)
+            .first(&mut conn)
+            .unwrap();
+        let sim: i64 = diesel::insert_into(pool_simulations::table)
+            .values((
+                pool_simulations::pool_id.eq(pool),
+                pool_simulations::requested_by.eq(user),
+                pool_simulations::params_json.eq("{}"),
+                pool_simulations::status.eq("queued"),
+                pool_simulations::progress.eq(0.0),
+                pool_simulations::created_at.eq(now),
+            ))
+            .returning(pool_simulations::id)
+            .get_result(&mut conn)
+            .unwrap();
+        (pool, sim)
+    }
+
+    /// A paid demo claim on a pool of the demo district (own) or of another district.
+    fn gov_claim(&self, own: bool) -> i64 {
+        use diesel::prelude::*;
+        use zhirong_api::db::schema::{claims, fund_pools};
+        claims::table
+            .inner_join(fund_pools::table)
+            .filter(fund_pools::district_id.eq(self.district(own)))
+            .filter(claims::status.eq("paid"))
+            .select(claims::id)
+            .first(&mut self.db.connect())
+            .unwrap()
+    }
+
+    /// A demo claim of the demo bank (own) or of another bank.
+    fn bank_claim(&self, own: bool) -> i64 {
+        use diesel::prelude::*;
+        use zhirong_api::db::schema::claims;
+        let mut q = claims::table.select(claims::id).into_boxed();
+        q = if own {
+            q.filter(claims::bank_id.eq(self.demo_bank))
+        } else {
+            q.filter(claims::bank_id.ne(self.demo_bank))
+        };
+        q.first(&mut self.db.connect()).unwrap()
+    }
+
     fn admin(&self) -> &Client {
         &self.clients.iter().find(|(r, _)| *r == "admin").unwrap().1
     }
@@ -926,6 +1143,15 @@ impl World {
             template.replace("{id}", &self.proposal(true, own).to_string())
         } else if template.contains("/api/gov/proposals/{id}") {
             template.replace("{id}", &self.proposal(false, own).to_string())
+        } else if template.starts_with("/api/gov/pools/{id}") {
+            let (pool, sim) = self.gov_pool(own);
+            template
+                .replace("{id}", &pool.to_string())
+                .replace("{sim_id}", &sim.to_string())
+        } else if template.starts_with("/api/gov/claims/{id}") {
+            template.replace("{id}", &self.gov_claim(own).to_string())
+        } else if template.starts_with("/api/bank/claims/{id}") {
+            template.replace("{id}", &self.bank_claim(own).to_string())
         } else if template.starts_with("/api/bank/applications/{id}") {
             template.replace("{id}", &self.submitted(own).to_string())
         } else if template.starts_with("/api/bank/loans/{id}") {
@@ -1013,6 +1239,21 @@ impl World {
                         2010 + n % 5
                     )),
                 );
+            }
+            ("POST", "/api/gov/pools/{id}/rules") => {
+                json!({"gov_share_bp": 5000, "bank_share_bp": 3000, "guarantor_share_bp": 2000,
+                       "insurer_share_bp": 0, "per_loan_cap_fen": 300_000_000i64,
+                       "leverage_limit_pct": 800, "effective_from": china_today().to_string(),
+                       "eligibility": {"max_bad_credit_years": 3}})
+            }
+            ("POST", "/api/gov/pools/{id}/simulations") => json!({"scenarios": 1000}),
+            ("POST", "/api/gov/claims/{id}/proposals") => json!({"decision": "approve"}),
+            ("PUT", "/api/gov/whitelist/criteria") => {
+                json!({"ratings": ["normal", "watch"], "no_severe_event_years": 3,
+                       "min_valid_inventions": 1, "min_collateral_coverage": 1.0})
+            }
+            ("POST", "/api/bank/claims/{id}/recoveries") => {
+                json!({"amount_fen": 100, "received_on": china_today().to_string()})
             }
             ("POST", "/api/bank/applications/{id}/proposals") => {
                 json!({"decision": "reject", "reason_code": "other", "reason": "矩阵测试"})
@@ -1108,6 +1349,8 @@ fn setup(backend: Backend) -> World {
         other_enterprise,
         demo_bank,
         other_bank,
+        demo_district,
+        other_district,
         other_bank_officer: "other-bank-officer".into(),
         other_gov_officer: "other-gov-officer".into(),
         counter: std::cell::Cell::new(0),

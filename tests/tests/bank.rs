@@ -18,6 +18,16 @@ use zhirong_tests::{
     principal_of,
 };
 
+/// A user of the given role in organisation `org`, created by the operator and signed in.
+fn gov_user(server: &InProcessServer, admin: &Client, name: &str, role: &str, org: i64) -> Client {
+    let res = admin.post(
+        "/api/admin/users",
+        &json!({"username": name, "role": role, "org_id": org, "password": "district passphrase 2026"}),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    server.client().login(name, "district passphrase 2026").0
+}
+
 fn china_today(server: &InProcessServer) -> NaiveDate {
     use zhirong_api::clock::Clock;
     (server.clock.now() + Duration::hours(8)).date()
@@ -419,6 +429,134 @@ fn the_loan_goes_from_application_to_claim(backend: Backend) {
         "one claim per loan"
     );
 
+    // The district: an officer proposes paying the claim, a manager (not the proposer) approves;
+    // the balance falls and the payouts rise by exactly the pool's share.
+    let district: i64 = organisations::table
+        .find(enterprise)
+        .select(organisations::district_org_id.assume_not_null())
+        .first(&mut db.connect())
+        .unwrap();
+    let admin = login("demo-admin");
+    let (gov_officer, gov_manager, stranger) =
+        if principal_of(&db, "demo-gov-officer").org_id == district {
+            (login("demo-gov-officer"), login("demo-gov-manager"), None)
+        } else {
+            (
+                gov_user(
+                    &server,
+                    &admin,
+                    "claim-gov-officer",
+                    "gov_officer",
+                    district,
+                ),
+                gov_user(
+                    &server,
+                    &admin,
+                    "claim-gov-manager",
+                    "gov_manager",
+                    district,
+                ),
+                Some(login("demo-gov-officer")),
+            )
+        };
+    let stranger = stranger.unwrap_or_else(|| {
+        let other: i64 = organisations::table
+            .filter(organisations::kind.eq("district"))
+            .filter(organisations::id.ne(district))
+            .select(organisations::id)
+            .first(&mut db.connect())
+            .unwrap();
+        gov_user(
+            &server,
+            &admin,
+            "stranger-gov-officer",
+            "gov_officer",
+            other,
+        )
+    });
+    let claim_id = filed["claim"]["id"].as_i64().unwrap();
+    let pool_before = gov_officer.get(&format!("/api/gov/pools/{pool}")).json();
+    let computed = gov_officer
+        .get(&format!("/api/gov/claims/{claim_id}"))
+        .json();
+    assert_eq!(computed["loss_fen"], loss);
+    assert_eq!(computed["recoveries_fen"], proceeds);
+    assert_eq!(computed["payable_now_fen"], filed["pool_fen"]);
+    let payable = computed["payable_now_fen"].as_i64().unwrap();
+    let res = gov_officer.post(
+        &format!("/api/gov/claims/{claim_id}/proposals"),
+        &json!({"decision": "return"}),
+    );
+    assert_eq!((res.status, field(&res).as_str()), (400, "reason"));
+    let res = gov_officer.post(
+        &format!("/api/gov/claims/{claim_id}/proposals"),
+        &json!({"decision": "approve"}),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    let decision = res.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        gov_officer
+            .post(
+                &format!("/api/gov/proposals/{decision}/approve"),
+                &json!({})
+            )
+            .status,
+        403
+    );
+    let res = gov_manager.post(
+        &format!("/api/gov/proposals/{decision}/approve"),
+        &json!({}),
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    let pool_after = gov_officer.get(&format!("/api/gov/pools/{pool}")).json();
+    assert_eq!(
+        pool_after["balance_fen"].as_i64().unwrap(),
+        pool_before["balance_fen"].as_i64().unwrap() - payable
+    );
+    assert_eq!(
+        pool_after["payouts_fen"].as_i64().unwrap(),
+        pool_before["payouts_fen"].as_i64().unwrap() + payable
+    );
+    let paid = gov_officer
+        .get(&format!("/api/gov/claims/{claim_id}"))
+        .json();
+    assert_eq!(paid["status"], "paid");
+    assert_eq!(paid["approved_fen"], payable);
+    // Money recovered after the payout flows back by the pool's share of the loss.
+    let recovered = loss / 10;
+    let res = officer.post(
+        &format!("/api/bank/claims/{claim_id}/recoveries"),
+        &json!({"amount_fen": recovered, "received_on": china_today(&server).to_string()}),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    let back = (i128::from(recovered) * i128::from(payable) / i128::from(loss)) as i64;
+    let pool_later = gov_officer.get(&format!("/api/gov/pools/{pool}")).json();
+    assert_eq!(
+        pool_later["balance_fen"].as_i64().unwrap(),
+        pool_after["balance_fen"].as_i64().unwrap() + back
+    );
+    assert_eq!(
+        pool_later["recoveries_fen"].as_i64().unwrap(),
+        pool_after["recoveries_fen"].as_i64().unwrap() + back
+    );
+    // Another district sees none of it.
+    for path in [
+        format!("/api/gov/pools/{pool}"),
+        format!("/api/gov/pools/{pool}/loans"),
+        format!("/api/gov/claims/{claim_id}"),
+    ] {
+        assert_eq!(stranger.get(&path).status, 404, "{path}");
+    }
+    assert!(
+        !stranger
+            .get("/api/gov/claims")
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == claim_id)
+    );
+
     // Every step is in the audit log, and the chain holds.
     let mut conn = db.connect();
     let actions: Vec<String> = audit_log::table
@@ -440,6 +578,8 @@ fn the_loan_goes_from_application_to_claim(backend: Backend) {
         "disposal.offer",
         "disposal.sell",
         "claim.file",
+        "claim.pay",
+        "claim.recovery",
     ] {
         assert!(
             actions.iter().any(|a| a == step),

@@ -471,6 +471,8 @@ diesel::joinable!(repayments -> loans (loan_id));
 diesel::joinable!(pool_coverage -> loans (loan_id));
 diesel::joinable!(disposals -> loans (loan_id));
 diesel::joinable!(claims -> loans (loan_id));
+diesel::joinable!(claims -> fund_pools (pool_id));
+diesel::joinable!(claim_recoveries -> claims (claim_id));
 diesel::joinable!(disposal_cases -> patents (patent_id));
 diesel::joinable!(disposal_offers -> disposal_cases (case_id));
 

@@ -516,3 +516,23 @@ pub async fn activate_scorecard(
         .await?,
     ))
 }
+
+/// Record money recovered after the pool paid a claim; the pool's share flows back to its balance.
+#[utoipa::path(post, path = "/api/bank/claims/{id}/recoveries", tag = "bank", params(("id" = i64, Path)), request_body = crate::services::gov::claims::RecoveryRequest, security(("bearer" = [])),
+    responses((status = 201, body = ClaimView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/claims/{id}/recoveries")]
+pub async fn record_recovery(
+    state: web::Data<AppState>,
+    principal: Principal,
+    rid: RequestId,
+    id: web::Path<i64>,
+    body: web::Json<crate::services::gov::claims::RecoveryRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (now, id, body) = (state.clock.now(), id.into_inner(), body.into_inner());
+    Ok(HttpResponse::Created().json(
+        db_call(&state, move |conn| {
+            crate::services::gov::claims::record_recovery(conn, &principal, id, body, now, &rid.0)
+        })
+        .await?,
+    ))
+}

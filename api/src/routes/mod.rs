@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bank;
 pub mod docs;
 pub mod enterprise;
+pub mod gov;
 pub mod health;
 pub mod organisation;
 pub mod proposals;

@@ -200,11 +200,14 @@ fn carry_out(
     request_id: &str,
 ) -> Result<(), ApiError> {
     use crate::services::bank::{decisions, disposals, pledges, scorecards};
+    use crate::services::gov::{claims, pools};
     match p.kind.as_str() {
         decisions::KIND => decisions::apply(conn, principal, p, now, request_id),
         pledges::DISBURSEMENT_KIND => pledges::disburse(conn, principal, p, now, request_id),
         disposals::SALE_KIND => disposals::apply_sale(conn, principal, p, now, request_id),
         scorecards::ACTIVATION_KIND => scorecards::activate(conn, principal, p, now, request_id),
+        pools::RULE_KIND => pools::apply_rule(conn, principal, p, now, request_id),
+        claims::DECISION_KIND => claims::apply(conn, principal, p, now, request_id),
         // Kinds whose effect is recorded elsewhere (or not yet wired) only change the proposal.
         _ => Ok(()),
     }

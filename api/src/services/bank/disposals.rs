@@ -643,23 +643,49 @@ pub fn file_claim(
             .first(conn)?;
         let rules = rules_of(conn, pool_id, version, balance)?;
         let split = share_loss(loss, &rules, balance);
-        let id: i64 = diesel::insert_into(claims::table)
-            .values(NewClaim {
-                pool_id,
-                loan_id,
-                bank_id: principal.org_id,
-                rule_version: version,
-                loss_fen: loss,
-                recoveries_fen: recoveries,
-                claimed_fen: split.pool_fen,
-                approved_fen: None,
-                status: "filed".into(),
-                filed_on: today,
-                decided_on: None,
-                created_at: now,
-            })
-            .returning(claims::id)
-            .get_result(conn)?;
+        // A claim the district returned is filed again in its place (one claim per loan; the
+        // audit log keeps the returned one).
+        let returned: Option<i64> = claims::table
+            .filter(claims::loan_id.eq(loan_id))
+            .filter(claims::status.eq("rejected"))
+            .select(claims::id)
+            .first(conn)
+            .optional()?;
+        let id: i64 = match returned {
+            Some(old) => {
+                diesel::update(claims::table.find(old))
+                    .set((
+                        claims::rule_version.eq(version),
+                        claims::loss_fen.eq(loss),
+                        claims::recoveries_fen.eq(recoveries),
+                        claims::claimed_fen.eq(split.pool_fen),
+                        claims::approved_fen.eq(None::<i64>),
+                        claims::status.eq("filed"),
+                        claims::filed_on.eq(today),
+                        claims::decided_on.eq(None::<NaiveDate>),
+                        claims::decision_reason.eq(None::<String>),
+                    ))
+                    .execute(conn)?;
+                old
+            }
+            None => diesel::insert_into(claims::table)
+                .values(NewClaim {
+                    pool_id,
+                    loan_id,
+                    bank_id: principal.org_id,
+                    rule_version: version,
+                    loss_fen: loss,
+                    recoveries_fen: recoveries,
+                    claimed_fen: split.pool_fen,
+                    approved_fen: None,
+                    status: "filed".into(),
+                    filed_on: today,
+                    decided_on: None,
+                    created_at: now,
+                })
+                .returning(claims::id)
+                .get_result(conn)?,
+        };
         diesel::update(pool_coverage::table.find(coverage_id))
             .set(pool_coverage::status.eq("claimed"))
             .execute(conn)?;

@@ -265,6 +265,29 @@ fn record_of(
     Ok((r, year))
 }
 
+/// The default enterprise model's PD for an enterprise as of a day, and whether it came from the
+/// enterprise's statements (`true`) or, failing them, is the model's training default rate.
+pub fn default_pd(
+    conn: &mut DbConnection,
+    enterprise_id: i64,
+    as_of: NaiveDate,
+) -> Result<(f64, bool), ApiError> {
+    let card = default_enterprise_model()
+        .map_err(|e| ApiError::Internal(format!("default model: {e}")))?;
+    let score = super::scores_of(conn, &[enterprise_id], as_of)?
+        .remove(&enterprise_id)
+        .ok_or(ApiError::NotFound)?;
+    let (record, year) = record_of(conn, enterprise_id, &score, 0, None)?;
+    let base = card.training.bad as f64 / card.training.rows.max(1) as f64;
+    if year.is_none() {
+        return Ok((base, false));
+    }
+    Ok(match card.scorer().score_record(&record) {
+        Ok(s) => (s.pd, true),
+        Err(_) => (base, false),
+    })
+}
+
 fn assess_pd(
     card: &Scorecard,
     scorecard_id: Option<i64>,

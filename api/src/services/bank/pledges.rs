@@ -14,7 +14,7 @@ use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
 use crate::db::models::{ApplicationRow, NewLoan, NewPoolCoverage};
-use crate::db::schema::{fund_pools, loans, pledges, pool_coverage, pool_rules};
+use crate::db::schema::{fund_pools, loans, pledges, pool_coverage, pool_rules, risk_events};
 use crate::error::ApiError;
 use crate::services::enterprise::{bad, china_today};
 use crate::services::proposals::{self as maker_checker, NewProposal, Proposal};
@@ -411,6 +411,42 @@ pub fn cover(
     let limit = rule.map_or(0, |(_, pct)| {
         i64::try_from(i128::from(size) * i128::from(pct) / 100).unwrap_or(i64::MAX)
     });
+    // The rule's eligibility: no bad credit record within so many years.
+    let eligibility: Option<u32> = rule.and_then(|(version, _)| {
+        pool_rules::table
+            .filter(pool_rules::pool_id.eq(pool_id))
+            .filter(pool_rules::version.eq(version))
+            .select(pool_rules::eligibility_json)
+            .first::<String>(conn)
+            .ok()
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
+            .and_then(|j| j["max_bad_credit_years"].as_u64())
+            .and_then(|y| u32::try_from(y).ok())
+    });
+    let bad_record: i64 = match eligibility {
+        Some(years) => {
+            let enterprise: i64 = loans::table
+                .find(loan_id)
+                .select(loans::enterprise_id)
+                .first(conn)?;
+            risk_events::table
+                .filter(risk_events::enterprise_id.eq(enterprise))
+                .filter(risk_events::event_type.eq_any([
+                    "overdue_90",
+                    "other_bank_overdue",
+                    "guarantee_default",
+                    "dishonest_debtor",
+                ]))
+                .filter(
+                    risk_events::occurred_on
+                        .gt(today - chrono::Duration::days(365 * i64::from(years))),
+                )
+                .filter(risk_events::occurred_on.le(today))
+                .count()
+                .get_result(conn)?
+        }
+        None => 0,
+    };
     let (granted, message) = match rule {
         _ if status != "open" => (
             false,
@@ -419,6 +455,13 @@ pub fn cover(
         None => (
             false,
             format!("资金池 {pool_id} 尚无生效规则 (no rule in force)"),
+        ),
+        Some(_) if bad_record > 0 => (
+            false,
+            format!(
+                "借款企业近 {} 年有不良信用记录，不符合资金池 {pool_id} 的补偿条件 (bad credit record)",
+                eligibility.unwrap_or(0)
+            ),
         ),
         Some(_) if covered + amount > limit => (
             false,
