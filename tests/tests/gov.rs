@@ -234,7 +234,113 @@ fn the_whitelist_follows_the_published_criteria(backend: Backend) {
     assert_eq!(csv.body.lines().count(), strict_entries.len() + 1);
 }
 
+/// A rule's eligibility refuses coverage to an enterprise with a bad credit record in its window
+/// and grants it to one without.
+fn eligibility_is_enforced_at_coverage(backend: Backend) {
+    use zhirong_api::db::models::NewRiskEvent;
+    use zhirong_api::db::schema::{pool_rules, risk_events};
+    use zhirong_api::services::bank::pledges::cover;
+    let db = TestDb::new(backend);
+    load_demo(&db);
+    let mut conn = db.connect();
+    let officer = principal_of(&db, "demo-officer");
+    let district = principal_of(&db, "demo-gov-officer").org_id;
+    let pool: i64 = fund_pools::table
+        .filter(fund_pools::district_id.eq(district))
+        .select(fund_pools::id)
+        .first(&mut conn)
+        .unwrap();
+    let version: i32 = pool_rules::table
+        .filter(pool_rules::pool_id.eq(pool))
+        .select(diesel::dsl::max(pool_rules::version))
+        .first::<Option<i32>>(&mut conn)
+        .unwrap()
+        .unwrap();
+    let now = Utc::now().naive_utc();
+    diesel::insert_into(pool_rules::table)
+        .values((
+            pool_rules::pool_id.eq(pool),
+            pool_rules::version.eq(version + 1),
+            pool_rules::gov_share_bp.eq(4000),
+            pool_rules::bank_share_bp.eq(3000),
+            pool_rules::guarantor_share_bp.eq(3000),
+            pool_rules::insurer_share_bp.eq(0),
+            pool_rules::per_loan_cap_fen.eq(500_000_000i64),
+            pool_rules::leverage_limit_pct.eq(5000),
+            pool_rules::effective_from.eq(today()),
+            pool_rules::eligibility_json.eq(r#"{"max_bad_credit_years":3}"#),
+            pool_rules::created_at.eq(now),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    // Two loans of the demo bank not covered by any pool, of enterprises without bad records.
+    let bad_types = [
+        "overdue_90",
+        "other_bank_overdue",
+        "guarantee_default",
+        "dishonest_debtor",
+    ];
+    let candidates: Vec<(i64, i64)> = loans::table
+        .filter(loans::bank_id.eq(officer.org_id))
+        .select((loans::id, loans::enterprise_id))
+        .load(&mut conn)
+        .unwrap();
+    let clean: Vec<(i64, i64)> = candidates
+        .into_iter()
+        .filter(|(loan, enterprise)| {
+            let covered: i64 = pool_coverage::table
+                .filter(pool_coverage::loan_id.eq(loan))
+                .count()
+                .get_result(&mut conn)
+                .unwrap();
+            let bad: i64 = risk_events::table
+                .filter(risk_events::enterprise_id.eq(enterprise))
+                .filter(risk_events::event_type.eq_any(bad_types))
+                .count()
+                .get_result(&mut conn)
+                .unwrap();
+            covered == 0 && bad == 0
+        })
+        .take(2)
+        .collect();
+    assert_eq!(
+        clean.len(),
+        2,
+        "the demo has uncovered loans of clean enterprises"
+    );
+    diesel::insert_into(risk_events::table)
+        .values(NewRiskEvent {
+            enterprise_id: clean[0].1,
+            event_type: "dishonest_debtor".into(),
+            occurred_on: today() - Duration::days(400),
+            amount_fen: None,
+            patent_id: None,
+            source: "test".into(),
+            event_ref: "eligibility-test".into(),
+            created_at: now,
+        })
+        .execute(&mut conn)
+        .unwrap();
+    let refused = zhirong_api::db::write_tx(&mut conn, |c| {
+        cover(c, &officer, pool, clean[0].0, 100, today(), now, "test")
+    })
+    .unwrap();
+    assert!(!refused.granted, "{}", refused.message);
+    assert!(
+        refused.message.contains("不良信用记录"),
+        "{}",
+        refused.message
+    );
+    let granted = zhirong_api::db::write_tx(&mut conn, |c| {
+        cover(c, &officer, pool, clean[1].0, 100, today(), now, "test")
+    })
+    .unwrap();
+    assert!(granted.granted, "{}", granted.message);
+    assert_eq!(granted.rule_version, Some(version + 1));
+}
+
 on_both_backends!(
+    eligibility_is_enforced_at_coverage,
     pools_match_the_raw_rows_and_rules_change_by_maker_checker,
     a_simulation_runs_in_the_background_to_the_end,
     the_whitelist_follows_the_published_criteria
