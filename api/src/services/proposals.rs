@@ -32,6 +32,51 @@ pub struct Proposal {
     pub decided_at: Option<NaiveDateTime>,
 }
 
+impl Proposal {
+    /// The id of the object proposed on (every proposal with an effect names a row by its id).
+    pub fn object_number(&self) -> Result<i64, ApiError> {
+        self.object_id.parse().map_err(|_| {
+            ApiError::Internal(format!(
+                "proposal {}: object id {}",
+                self.id, self.object_id
+            ))
+        })
+    }
+}
+
+/// The pending proposal on an object of the organisation, if any.
+pub fn pending_on(
+    conn: &mut DbConnection,
+    org_id: i64,
+    object_type: &str,
+    object_id: i64,
+) -> Result<Option<i64>, ApiError> {
+    Ok(proposals::table
+        .filter(proposals::org_id.eq(org_id))
+        .filter(proposals::object_type.eq(object_type))
+        .filter(proposals::object_id.eq(object_id.to_string()))
+        .filter(proposals::status.eq("pending"))
+        .select(proposals::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// One proposal at a time on an object: 409 while one awaits a decision.
+pub fn refuse_if_pending(
+    conn: &mut DbConnection,
+    org_id: i64,
+    object_type: &str,
+    object_id: i64,
+) -> Result<(), ApiError> {
+    match pending_on(conn, org_id, object_type, object_id)? {
+        Some(p) => Err(ApiError::conflict(
+            "PROPOSAL_PENDING",
+            format!("proposal {p} on {object_type} {object_id} awaits a decision"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// What is proposed.
 pub struct NewProposal<'a> {
     pub kind: &'a str,

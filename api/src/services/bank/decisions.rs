@@ -11,7 +11,7 @@ use super::{bank_application, raise_alert, text};
 use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
-use crate::db::schema::{applications, patents, pledges, proposals};
+use crate::db::schema::{applications, patents, pledges};
 use crate::domain::schedule::RepaymentMethod;
 use crate::error::ApiError;
 use crate::services::enterprise::applications::{MAX_TERM_MONTHS, MIN_TERM_MONTHS};
@@ -151,22 +151,6 @@ fn check(req: DecisionRequest, application_id: i64) -> Result<Decision, ApiError
     }
 }
 
-/// A pending maker-checker proposal on the application, if any (one at a time).
-pub fn pending_on(
-    conn: &mut DbConnection,
-    bank_id: i64,
-    application_id: i64,
-) -> Result<Option<i64>, ApiError> {
-    Ok(proposals::table
-        .filter(proposals::org_id.eq(bank_id))
-        .filter(proposals::object_type.eq("application"))
-        .filter(proposals::object_id.eq(application_id.to_string()))
-        .filter(proposals::status.eq("pending"))
-        .select(proposals::id)
-        .first(conn)
-        .optional()?)
-}
-
 /// The officer's proposal. The application goes under review; nothing else changes until a
 /// manager approves.
 pub fn propose(
@@ -191,12 +175,7 @@ pub fn propose(
                 ),
             ));
         }
-        if let Some(p) = pending_on(conn, principal.org_id, application_id)? {
-            return Err(ApiError::conflict(
-                "PROPOSAL_PENDING",
-                format!("proposal {p} on application {application_id} awaits a manager"),
-            ));
-        }
+        maker_checker::refuse_if_pending(conn, principal.org_id, "application", application_id)?;
         if let Decision::Approve { amount_fen, .. } = &decision {
             if *amount_fen > a.amount_fen {
                 return Err(bad(

@@ -18,7 +18,7 @@ use crate::db::audit::{self, Entry};
 use crate::db::models::{NewClaim, NewDisposal};
 use crate::db::schema::{
     claims, disposal_cases, disposal_offers, disposals, fund_pools, patents, pledges,
-    pool_coverage, pool_rules, proposals,
+    pool_coverage, pool_rules,
 };
 use crate::error::ApiError;
 use crate::services::enterprise::{bad, china_today};
@@ -382,19 +382,7 @@ pub fn propose_sale(
                 format!("offer {offer_id} is {}", offer.2),
             ));
         }
-        let pending: i64 = proposals::table
-            .filter(proposals::org_id.eq(principal.org_id))
-            .filter(proposals::object_type.eq("disposal"))
-            .filter(proposals::object_id.eq(case_id.to_string()))
-            .filter(proposals::status.eq("pending"))
-            .count()
-            .get_result(conn)?;
-        if pending > 0 {
-            return Err(ApiError::conflict(
-                "PROPOSAL_PENDING",
-                format!("a sale of disposal {case_id} awaits a manager"),
-            ));
-        }
+        maker_checker::refuse_if_pending(conn, principal.org_id, "disposal", case_id)?;
         let payload = serde_json::json!({"case_id": case_id, "offer_id": offer_id,
             "bidder": offer.0, "amount_fen": offer.1});
         let id = maker_checker::propose(

@@ -252,12 +252,7 @@ pub fn propose_disbursement(
 ) -> Result<Proposal, ApiError> {
     crate::db::write_tx(conn, |conn| {
         let a = approved(conn, principal.org_id, application_id)?;
-        if let Some(p) = super::decisions::pending_on(conn, principal.org_id, application_id)? {
-            return Err(ApiError::conflict(
-                "PROPOSAL_PENDING",
-                format!("proposal {p} on application {application_id} awaits a manager"),
-            ));
-        }
+        maker_checker::refuse_if_pending(conn, principal.org_id, "application", application_id)?;
         let amount = check_disbursable(conn, &a)?;
         let payload = serde_json::json!({"application_id": application_id, "amount_fen": amount,
             "rate_bp": a.proposed_rate_bp, "term_months": a.approved_term_months,
@@ -288,10 +283,7 @@ pub fn disburse(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<(), ApiError> {
-    let application_id: i64 = proposal
-        .object_id
-        .parse()
-        .map_err(|_| ApiError::Internal(format!("proposal {}: object id", proposal.id)))?;
+    let application_id = proposal.object_number()?;
     let a = approved(conn, principal.org_id, application_id)?;
     let amount = check_disbursable(conn, &a)?;
     let today = china_today(now);

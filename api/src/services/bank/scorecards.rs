@@ -14,7 +14,7 @@ use super::evaluation::sha256_hex;
 use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
-use crate::db::schema::{proposals, scorecards};
+use crate::db::schema::scorecards;
 use crate::error::ApiError;
 use crate::services::enterprise::bad;
 use crate::services::enterprise::upload::Upload;
@@ -240,19 +240,7 @@ pub fn propose_activation(
                 format!("scorecard {id} is already the active model"),
             ));
         }
-        let pending: i64 = proposals::table
-            .filter(proposals::org_id.eq(principal.org_id))
-            .filter(proposals::kind.eq(ACTIVATION_KIND))
-            .filter(proposals::object_id.eq(id.to_string()))
-            .filter(proposals::status.eq("pending"))
-            .count()
-            .get_result(conn)?;
-        if pending > 0 {
-            return Err(ApiError::conflict(
-                "PROPOSAL_PENDING",
-                format!("the activation of scorecard {id} already awaits a manager"),
-            ));
-        }
+        maker_checker::refuse_if_pending(conn, principal.org_id, "scorecard", id)?;
         let payload = serde_json::json!({"scorecard_id": id, "model_digest": row.4});
         let pid = maker_checker::propose(
             conn,
@@ -279,10 +267,7 @@ pub fn activate(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<(), ApiError> {
-    let id: i64 = proposal
-        .object_id
-        .parse()
-        .map_err(|_| ApiError::Internal(format!("proposal {}: object id", proposal.id)))?;
+    let id = proposal.object_number()?;
     let (row, _) = load(conn, principal.org_id, id)?;
     if row.4
         != serde_json::from_str::<serde_json::Value>(&proposal.payload_json)

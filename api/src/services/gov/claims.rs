@@ -13,7 +13,7 @@ use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
 use crate::db::schema::{
-    claim_recoveries, claims, fund_pools, loans, organisations, pool_coverage, proposals,
+    claim_recoveries, claims, fund_pools, loans, organisations, pool_coverage,
 };
 use crate::error::ApiError;
 use crate::services::bank::disposals::rules_of;
@@ -242,19 +242,7 @@ pub fn propose(
                 format!("claim {id} is {}", c.status),
             ));
         }
-        let pending: i64 = proposals::table
-            .filter(proposals::org_id.eq(principal.org_id))
-            .filter(proposals::object_type.eq("claim"))
-            .filter(proposals::object_id.eq(id.to_string()))
-            .filter(proposals::status.eq("pending"))
-            .count()
-            .get_result(conn)?;
-        if pending > 0 {
-            return Err(ApiError::conflict(
-                "PROPOSAL_PENDING",
-                format!("a decision on claim {id} awaits a manager"),
-            ));
-        }
+        maker_checker::refuse_if_pending(conn, principal.org_id, "claim", id)?;
         if c.status == "filed" {
             diesel::update(claims::table.find(id))
                 .set(claims::status.eq("under_review"))
@@ -288,10 +276,7 @@ pub fn apply(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<(), ApiError> {
-    let id: i64 = proposal
-        .object_id
-        .parse()
-        .map_err(|_| ApiError::Internal(format!("proposal {}: object id", proposal.id)))?;
+    let id = proposal.object_number()?;
     let payload: serde_json::Value = serde_json::from_str(&proposal.payload_json)
         .map_err(|e| ApiError::Internal(format!("proposal {}: {e}", proposal.id)))?;
     let c = detail(conn, principal.org_id, id)?;

@@ -17,7 +17,7 @@ use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
 use crate::db::schema::{
     claim_recoveries, claims, fund_pools, loans, organisations, pool_banks, pool_contributions,
-    pool_coverage, pool_rules, proposals,
+    pool_coverage, pool_rules,
 };
 use crate::error::ApiError;
 use crate::services::enterprise::{bad, china_today};
@@ -383,19 +383,7 @@ pub fn propose_rule(
     check_rule(&change, china_today(now))?;
     crate::db::write_tx(conn, |conn| {
         district_pool(conn, principal.org_id, pool_id)?;
-        let pending: i64 = proposals::table
-            .filter(proposals::org_id.eq(principal.org_id))
-            .filter(proposals::kind.eq(RULE_KIND))
-            .filter(proposals::object_id.eq(pool_id.to_string()))
-            .filter(proposals::status.eq("pending"))
-            .count()
-            .get_result(conn)?;
-        if pending > 0 {
-            return Err(ApiError::conflict(
-                "PROPOSAL_PENDING",
-                format!("a rule change of pool {pool_id} awaits a manager"),
-            ));
-        }
+        maker_checker::refuse_if_pending(conn, principal.org_id, "pool", pool_id)?;
         let payload =
             serde_json::to_value(&change).map_err(|e| ApiError::Internal(format!("rule: {e}")))?;
         let id = maker_checker::propose(
@@ -423,10 +411,7 @@ pub fn apply_rule(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<(), ApiError> {
-    let pool_id: i64 = proposal
-        .object_id
-        .parse()
-        .map_err(|_| ApiError::Internal(format!("proposal {}: object id", proposal.id)))?;
+    let pool_id = proposal.object_number()?;
     district_pool(conn, principal.org_id, pool_id)?;
     let change: RuleChange = serde_json::from_str(&proposal.payload_json)
         .map_err(|e| ApiError::Internal(format!("proposal {}: {e}", proposal.id)))?;
