@@ -437,6 +437,10 @@ fn a_column_with_every_value_missing_is_refused_naming_it() {
         matches!(&err, ScorecardError::AllMissing(c) if c == "empty"),
         "{err}"
     );
+    assert_eq!(
+        err.to_string(),
+        "column \"empty\" has no values (every value is missing): leave it out with --exclude or fill it"
+    );
 }
 
 #[test]

@@ -269,6 +269,8 @@ pub struct HttpResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body as sent (`body` is its lossy UTF-8 text), for downloads such as .xlsx.
+    pub bytes: Vec<u8>,
 }
 
 impl HttpResponse {
@@ -356,10 +358,15 @@ pub fn http_request_bytes(
     } else {
         body.to_string()
     };
+    let bytes = match raw.windows(4).position(|w| w == b"\r\n\r\n") {
+        Some(at) if !chunked => raw[at + 4..].to_vec(),
+        _ => body.clone().into_bytes(),
+    };
     HttpResponse {
         status,
         headers,
         body,
+        bytes,
     }
 }
 
@@ -650,75 +657,31 @@ macro_rules! on_both_backends {
     };
 }
 
-/// A minimal Excel workbook (.xlsx) with one sheet: a JSON number becomes a number cell,
-/// anything else an inline string.
+/// An Excel workbook (.xlsx) with one sheet, written by the service's own exporter: the first
+/// row is the header; a JSON number becomes a number cell, null an empty cell, anything else text.
 pub fn xlsx(rows: &[Vec<serde_json::Value>]) -> Vec<u8> {
-    use std::io::Cursor;
-    use zip::write::SimpleFileOptions;
-    fn column(mut i: usize) -> String {
-        let mut name = String::new();
-        loop {
-            name.insert(0, (b'A' + (i % 26) as u8) as char);
-            if i < 26 {
-                return name;
-            }
-            i = i / 26 - 1;
-        }
-    }
-    fn escape(s: &str) -> String {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    }
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    for (r, row) in rows.iter().enumerate() {
-        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
-        for (c, cell) in row.iter().enumerate() {
-            let at = format!("{}{}", column(c), r + 1);
-            match cell {
-                serde_json::Value::Number(n) => {
-                    sheet.push_str(&format!(r#"<c r="{at}"><v>{n}</v></c>"#))
-                }
-                serde_json::Value::Null => {}
-                serde_json::Value::String(s) => sheet.push_str(&format!(
-                    r#"<c r="{at}" t="inlineStr"><is><t>{}</t></is></c>"#,
-                    escape(s)
-                )),
-                other => sheet.push_str(&format!(
-                    r#"<c r="{at}" t="inlineStr"><is><t>{}</t></is></c>"#,
-                    escape(&other.to_string())
-                )),
-            }
-        }
-        sheet.push_str("</row>");
-    }
-    sheet.push_str("</sheetData></worksheet>");
-    let parts = [
+    use zhirong_api::export::{Cell, Table};
+    let cell = |v: &serde_json::Value| match v {
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Cell::Num(n.as_f64().unwrap_or(f64::NAN)), Cell::Int),
+        serde_json::Value::Null => Cell::Empty,
+        serde_json::Value::String(s) => Cell::text(s.as_str()),
+        other => Cell::text(other.to_string()),
+    };
+    let (headers, body) = rows.split_first().map_or((Vec::new(), &[][..]), |(h, b)| {
         (
-            "[Content_Types].xml",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string(),
-        ),
-        (
-            "_rels/.rels",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
-        ),
-        (
-            "xl/workbook.xml",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="patents" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
-        ),
-        ("xl/worksheets/sheet1.xml", sheet),
-    ];
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, text) in parts {
-        zip.start_file(name, SimpleFileOptions::default())
-            .expect("zip entry");
-        zip.write_all(text.as_bytes()).expect("zip write");
+            h.iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                .collect(),
+            b,
+        )
+    });
+    Table {
+        sheet: "patents".into(),
+        headers,
+        rows: body.iter().map(|r| r.iter().map(cell).collect()).collect(),
     }
-    zip.finish().expect("zip finish").into_inner()
+    .to_xlsx()
+    .expect("xlsx")
 }

@@ -611,6 +611,33 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
             },
         ),
         (
+            "GET",
+            "/api/gov/reports/financing",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/bank/loan-quality",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/loan-quality",
+            Scope {
+                roles: BANK,
+                acting: &["bank_manager"],
+                ok: 201,
+            },
+        ),
+        (
             "POST",
             "/api/bank/claims/{id}/recoveries",
             Scope {
@@ -1251,6 +1278,9 @@ impl World {
             ("PUT", "/api/gov/whitelist/criteria") => {
                 json!({"ratings": ["normal", "watch"], "no_severe_event_years": 3,
                        "min_valid_inventions": 1, "min_collateral_coverage": 1.0})
+            }
+            ("POST", "/api/bank/loan-quality") => {
+                json!({"period_end": china_today().to_string(), "npl_rate_bp": 150})
             }
             ("POST", "/api/bank/claims/{id}/recoveries") => {
                 json!({"amount_fen": 100, "received_on": china_today().to_string()})

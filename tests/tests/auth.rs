@@ -468,8 +468,24 @@ fn idempotency_key_replays_the_first_result(backend: Backend) {
         &json!({"kind": "enterprise", "name": "坏码企业", "uscc": "91310110666007217A", "district_org_id": 2}),
     );
     assert_eq!(
+        (bad.status, bad.json()["error"]["field"].clone()),
+        (400, json!("uscc"))
+    );
+    assert_eq!(
         bad.json()["error"]["message"],
         "check character (position 18) is 'A', expected 'T'"
+    );
+    let named: Vec<String> = admin
+        .get("/api/admin/organisations")
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["name"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        !named.iter().any(|n| n == "无码企业" || n == "坏码企业"),
+        "nothing was created: {named:?}"
     );
 }
 

@@ -263,13 +263,32 @@ fn the_loan_goes_from_application_to_claim(backend: Backend) {
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(res.json()["pledges"][0]["status"], "registered");
 
-    let res = officer.post(
+    // The manager proposes the disbursement this time: approving it himself is refused, a
+    // second manager of the bank approves it.
+    let res = manager.post(
         &format!("/api/bank/applications/{app}/disbursement"),
         &json!({}),
     );
     assert_eq!(res.status, 201, "{}", res.body);
     let disbursement = res.json()["id"].as_i64().unwrap();
     let res = manager.post(
+        &format!("/api/bank/proposals/{disbursement}/approve"),
+        &json!({}),
+    );
+    assert_eq!(
+        (res.status, res.json()["error"]["code"].clone()),
+        (403, json!("MAKER_CHECKER_OWN_PROPOSAL")),
+        "{}",
+        res.body
+    );
+    let second_manager = gov_user(
+        &server,
+        &login("demo-admin"),
+        "second-bank-manager",
+        "bank_manager",
+        bank,
+    );
+    let res = second_manager.post(
         &format!("/api/bank/proposals/{disbursement}/approve"),
         &json!({}),
     );
@@ -586,10 +605,98 @@ fn the_loan_goes_from_application_to_claim(backend: Backend) {
             "{step} is not in the audit log"
         );
     }
+    // ... and tied to this application and this loan: the evaluation the officer read, both
+    // decisions, the loan going overdue and then into default.
+    let rows: Vec<(String, String, String)> = audit_log::table
+        .filter(audit_log::object_type.eq_any(["application", "loan"]))
+        .select((
+            audit_log::action,
+            audit_log::object_type,
+            audit_log::object_id,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    let on = |kind: &str, id: i64| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.1 == kind && r.2 == id.to_string())
+            .map(|r| r.0.clone())
+            .collect()
+    };
+    let on_app = on("application", app);
+    for step in [
+        "application.submit",
+        "application.evaluate",
+        "application.review",
+        "application.approve",
+    ] {
+        assert!(
+            on_app.iter().any(|a| a == step),
+            "{step} on application {app}: {on_app:?}"
+        );
+    }
+    let on_loan = on("loan", loan_id);
+    assert!(on_loan.iter().any(|a| a == "loan.disburse"), "{on_loan:?}");
+    assert_eq!(
+        on_loan.iter().filter(|a| *a == "loan.status").count(),
+        2,
+        "overdue, then defaulted: {on_loan:?}"
+    );
     assert!(matches!(
         zhirong_api::db::audit::verify(&mut conn),
         Ok(Ok(_))
     ));
+
+    // Another bank's officer finds none of it in any list.
+    let other_bank: i64 = organisations::table
+        .filter(organisations::kind.eq("bank"))
+        .filter(organisations::id.ne(bank))
+        .select(organisations::id)
+        .first(&mut conn)
+        .unwrap();
+    let stranger = gov_user(
+        &server,
+        &login("demo-admin"),
+        "other-bank-officer",
+        "bank_officer",
+        other_bank,
+    );
+    let queue = stranger.get("/api/bank/applications?limit=200").json();
+    assert!(
+        !queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == app)
+    );
+    for (path, key, id) in [
+        ("/api/bank/loans", "loan_id", loan_id),
+        ("/api/bank/claims", "loan_id", loan_id),
+        ("/api/bank/alerts?state=all", "loan_id", loan_id),
+        ("/api/bank/disposals", "loan_id", loan_id),
+        ("/api/bank/proposals", "object_id", app),
+    ] {
+        let list = stranger.get(path);
+        assert_eq!(list.status, 200, "{path}: {}", list.body);
+        let list = list.json();
+        let items = list
+            .as_array()
+            .or_else(|| list["items"].as_array())
+            .unwrap_or_else(|| panic!("{path}: {list}"));
+        assert!(
+            !items
+                .iter()
+                .any(|i| i[key] == id || i[key].as_str().and_then(|s| s.parse().ok()) == Some(id)),
+            "{path} shows another bank's {key} {id}"
+        );
+    }
+    assert_eq!(
+        stranger
+            .get(&format!(
+                "/api/bank/applications/{app}/evaluation?format=html"
+            ))
+            .status,
+        404
+    );
 }
 
 /// A rejection reaches the enterprise with its reason; a withdrawn application cannot be approved.

@@ -432,6 +432,11 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_written(backend: Backend
     }
     let res = me.put("/api/enterprise/profile", &json!({"name": "  "}));
     assert_eq!(res.json()["error"]["field"], "name");
+    assert_ne!(
+        me.get("/api/enterprise/profile").json()["name"],
+        "改名",
+        "a refused profile change writes nothing"
+    );
 
     // Patent numbers: a wrong check character, a type digit that disagrees with the type.
     let mut bad_check = patent("ZL201310699744.3", fee);

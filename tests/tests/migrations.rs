@@ -32,11 +32,12 @@ fn tables(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|r| r.name).collect()
 }
 
-const TABLES: [&str; 30] = [
+const TABLES: [&str; 31] = [
     "alerts",
     "annual_fee_schedule",
     "applications",
     "audit_log",
+    "bank_loan_quality",
     "claim_recoveries",
     "claims",
     "disposal_cases",

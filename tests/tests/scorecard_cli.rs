@@ -86,6 +86,14 @@ fn bad_input_exits_2_with_one_line_saying_what_is_wrong() {
     let text = std::fs::read_to_string(&data).unwrap();
     std::fs::write(&unseen, text.replacen("\n... < 0 DM,", "\nhouseboat,", 1)).unwrap();
     let scores = dir.path().join("s.csv").display().to_string();
+    // A column with every value missing.
+    let empty = dir.path().join("empty.csv").display().to_string();
+    let mut lines = text.lines();
+    let mut with_empty = format!("{},blank\n", lines.next().unwrap());
+    for l in lines {
+        with_empty.push_str(&format!("{l},\n"));
+    }
+    std::fs::write(&empty, with_empty).unwrap();
 
     for (args, expected) in [
         (
@@ -107,6 +115,18 @@ fn bad_input_exits_2_with_one_line_saying_what_is_wrong() {
                 "apply", "--model", &model, "--data", &unseen, "--out", &scores,
             ],
             "\"houseboat\", a category the model did not see in training",
+        ),
+        (
+            vec![
+                "fit",
+                "--data",
+                &empty,
+                "--target",
+                "creditability",
+                "--out",
+                &model,
+            ],
+            "column \"blank\" has no values (every value is missing)",
         ),
         (
             vec![

@@ -460,6 +460,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    bank_loan_quality (id) {
+        id -> BigInt,
+        bank_id -> BigInt,
+        period_end -> Date,
+        npl_rate_bp -> Integer,
+        declared_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (org_id));
 diesel::joinable!(patents -> organisations (owner_org_id));
 diesel::joinable!(valuations -> patents (patent_id));
@@ -507,4 +518,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     claim_recoveries,
     pool_simulations,
     whitelist_criteria,
+    bank_loan_quality,
 );

@@ -82,8 +82,9 @@ pub struct DemoSummary {
 }
 
 /// Tables in an order that respects foreign keys when deleting.
-const DELETE_ORDER: [&str; 29] = [
+const DELETE_ORDER: [&str; 30] = [
     "audit_log",
+    "bank_loan_quality",
     "idempotency_keys",
     "proposals",
     "pool_simulations",
@@ -160,6 +161,15 @@ pub fn load(
     crate::db::write_tx(conn, write)
 }
 
+/// The last day of the calendar quarter before the one `d` is in.
+fn last_quarter_end(d: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    let first_month = (d.month0() / 3) * 3 + 1;
+    NaiveDate::from_ymd_opt(d.year(), first_month, 1)
+        .and_then(|first| first.pred_opt())
+        .unwrap_or(d)
+}
+
 fn insert_all(
     conn: &mut DbConnection,
     data: &DemoData,
@@ -189,6 +199,27 @@ fn insert_all(
             .returning(organisations::id)
             .get_result(conn)?;
         org_ids.push(id);
+    }
+
+    // Each bank's overall non-performing rate for the last quarter before the demo date
+    // (invented, 0.95–1.84 %, about what Chinese commercial banks report).
+    let quarter_end = last_quarter_end(data.as_of);
+    for (i, id) in data
+        .orgs
+        .iter()
+        .zip(&org_ids)
+        .filter(|(o, _)| o.kind == "bank")
+        .map(|(_, id)| *id)
+        .enumerate()
+    {
+        diesel::insert_into(bank_loan_quality::table)
+            .values((
+                bank_loan_quality::bank_id.eq(id),
+                bank_loan_quality::period_end.eq(quarter_end),
+                bank_loan_quality::npl_rate_bp.eq(95 + (i as i32 * 41) % 90),
+                bank_loan_quality::created_at.eq(now),
+            ))
+            .execute(conn)?;
     }
 
     let mut patent_ids = Vec::with_capacity(data.patents.len());

@@ -14,6 +14,7 @@ use crate::services::bank::disposals::{
     self, ClaimView, DisposalView, FiledClaim, NewOffer, OpenDisposal,
 };
 use crate::services::bank::evaluation::{self, EvaluationReport};
+use crate::services::bank::loan_quality::{self, LoanQuality, LoanQualityDeclaration};
 use crate::services::bank::monitoring::{
     self, AlertAction, AlertQuery, BankAlert, LoanQuery, MonitoringRun, PortfolioLoan,
 };
@@ -22,7 +23,6 @@ use crate::services::bank::scorecards::{
     self, ScorecardDetail, ScorecardSummary, ScorecardUploadQuery,
 };
 use crate::services::bank::servicing::{self, RepaymentRequest, ServicingRun};
-use crate::services::enterprise::china_today;
 use crate::services::proposals::Proposal;
 use crate::startup::{AppState, RequestId};
 
@@ -69,6 +69,7 @@ pub async fn application(
 pub async fn evaluation_report(
     state: web::Data<AppState>,
     principal: Principal,
+    rid: RequestId,
     id: web::Path<i64>,
     query: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -83,11 +84,10 @@ pub async fn evaluation_report(
             ));
         }
     };
-    let (bank, id) = (principal.org_id, id.into_inner());
-    let as_of = china_today(state.clock.now());
+    let (id, now) = (id.into_inner(), state.clock.now());
     let params = valuation_params();
     let report = db_call(&state, move |conn| {
-        evaluation::evaluate(conn, bank, id, &params, as_of)
+        evaluation::open(conn, &principal, id, &params, now, &rid.0)
     })
     .await?;
     Ok(if html {
@@ -532,6 +532,38 @@ pub async fn record_recovery(
     Ok(HttpResponse::Created().json(
         db_call(&state, move |conn| {
             crate::services::gov::claims::record_recovery(conn, &principal, id, body, now, &rid.0)
+        })
+        .await?,
+    ))
+}
+
+/// The bank's declarations of its overall non-performing-loan rate, latest period first.
+#[utoipa::path(get, path = "/api/bank/loan-quality", tag = "bank", security(("bearer" = [])),
+    responses((status = 200, body = Vec<LoanQuality>), (status = 403, body = ErrorBody)))]
+#[get("/loan-quality")]
+pub async fn list_loan_quality(
+    state: web::Data<AppState>,
+    principal: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let bank = principal.org_id;
+    Ok(HttpResponse::Ok().json(db_call(&state, move |conn| loan_quality::list(conn, bank)).await?))
+}
+
+/// A bank manager declares the bank's overall non-performing-loan rate for a period (the
+/// district's reports hold the IP loans' bad-loan rate against it).
+#[utoipa::path(post, path = "/api/bank/loan-quality", tag = "bank", request_body = LoanQualityDeclaration, security(("bearer" = [])),
+    responses((status = 201, body = LoanQuality), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[post("/loan-quality")]
+pub async fn declare_loan_quality(
+    state: web::Data<AppState>,
+    principal: Principal,
+    rid: RequestId,
+    body: web::Json<LoanQualityDeclaration>,
+) -> Result<HttpResponse, ApiError> {
+    let (now, body) = (state.clock.now(), body.into_inner());
+    Ok(HttpResponse::Created().json(
+        db_call(&state, move |conn| {
+            loan_quality::declare(conn, &principal, body, now, &rid.0)
         })
         .await?,
     ))

@@ -6,10 +6,12 @@ use serde::Deserialize;
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
+use crate::export::{self, Format};
 use crate::routes::db_call;
 use crate::routes::enterprise::valuation_params;
 use crate::services::gov::claims::{self, ClaimDecisionRequest, ClaimDetail, ClaimQuery};
 use crate::services::gov::pools::{self, CoveredLoan, PoolDetail, PoolView, RuleChange};
+use crate::services::gov::reports::{self, FinancingReport, GroupBy};
 use crate::services::gov::simulations::{self, SimulationRequest, SimulationView};
 use crate::services::gov::whitelist::{self, Criteria, CriteriaView, Whitelist};
 use crate::services::proposals::Proposal;
@@ -18,7 +20,16 @@ use crate::startup::{AppState, RequestId};
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
-    /// json (default) or csv.
+    /// json (default), csv or xlsx.
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// bank (default), district, industry or month.
+    pub group_by: Option<String>,
+    /// json (default), csv or xlsx (Chinese headers; money in 元).
     pub format: Option<String>,
 }
 
@@ -190,7 +201,8 @@ pub async fn propose_claim_decision(
     ))
 }
 
-/// The district's enterprises meeting its whitelist criteria today (`?format=csv` to export).
+/// The district's enterprises meeting its whitelist criteria today (`?format=csv` or `xlsx` to
+/// export).
 #[utoipa::path(get, path = "/api/gov/whitelist", tag = "gov", params(ExportQuery), security(("bearer" = [])),
     responses((status = 200, body = Whitelist), (status = 400, body = ErrorBody)))]
 #[get("/whitelist")]
@@ -199,34 +211,46 @@ pub async fn get_whitelist(
     principal: Principal,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let csv = match query.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "INVALID_FORMAT",
-                "format is json or csv",
-                Some("format"),
-            ));
-        }
-    };
+    let format = Format::parse(query.format.as_deref())?;
     let (district, now) = (principal.org_id, state.clock.now());
     let params = valuation_params();
     let list = db_call(&state, move |conn| {
         whitelist::list(conn, district, &params, now)
     })
     .await?;
-    Ok(if csv {
-        HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                format!("attachment; filename=\"whitelist-{}.csv\"", list.as_of),
-            ))
-            .body(whitelist::to_csv(&list))
-    } else {
-        HttpResponse::Ok().json(list)
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(list)),
+        f => export::download(
+            &whitelist::to_table(&list),
+            f,
+            &format!("whitelist-{}", list.as_of),
+        ),
+    }
+}
+
+/// The district's financing report by bank, district, industry or month: enterprises served,
+/// applications and approvals, amounts lent and outstanding, average rate and term, time to
+/// disbursement, collateral coverage, arrears, defaults and the bad-loan rate (by bank against
+/// the bank's overall rate), ratings; as JSON, CSV or Excel.
+#[utoipa::path(get, path = "/api/gov/reports/financing", tag = "gov", params(ReportQuery), security(("bearer" = [])),
+    responses((status = 200, body = FinancingReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/reports/financing")]
+pub async fn financing_report(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let group_by = GroupBy::parse(query.group_by.as_deref())?;
+    let format = Format::parse(query.format.as_deref())?;
+    let (district, now) = (principal.org_id, state.clock.now());
+    let report = db_call(&state, move |conn| {
+        reports::financing(conn, district, group_by, now)
     })
+    .await?;
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(report)),
+        f => export::download(&reports::to_table(&report), f, &reports::file_stem(&report)),
+    }
 }
 
 /// The whitelist criteria in force.

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 use zhirong_engine::risk::{self, RiskParams};
@@ -17,12 +17,15 @@ use zhirong_engine::valuation::{self as engine, Explanation, ValuationParams};
 
 use super::applications::{EnterpriseSummary, enterprise_summary};
 use super::{bank_application, events_of};
+use crate::auth::Principal;
 use crate::db::DbConnection;
+use crate::db::audit::{self, Entry};
 use crate::db::models::PatentRow;
 use crate::db::schema::{financial_statements as fs, patents, pledges, scorecards};
 use crate::domain::Fen;
 use crate::error::ApiError;
 use crate::services::enterprise::applications::{FailedGround, readiness};
+use crate::services::enterprise::china_today;
 use crate::services::enterprise::valuations::input_of;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -358,6 +361,38 @@ fn assess_pd(
         Err(e) => out.unavailable = Some(e.to_string()),
     }
     out
+}
+
+/// The report as an officer of the bank opens it today, recorded in the audit log with the
+/// digest of exactly what was shown (so a printed report in the credit file can be matched to
+/// its row).
+pub fn open(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    params: &ValuationParams,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<EvaluationReport, ApiError> {
+    crate::db::write_tx(conn, |conn| {
+        let report = evaluate(conn, principal.org_id, id, params, china_today(now))?;
+        let shown = serde_json::to_value(&report)
+            .map_err(|e| ApiError::Internal(format!("evaluation report: {e}")))?;
+        audit::append(
+            conn,
+            &principal.actor(),
+            &Entry {
+                action: "application.evaluate",
+                object_type: "application",
+                object_id: id.to_string(),
+                before: None,
+                after: Some(&shown),
+                request_id,
+            },
+            now,
+        )?;
+        Ok(report)
+    })
 }
 
 pub fn evaluate(

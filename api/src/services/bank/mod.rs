@@ -9,6 +9,7 @@ pub mod applications;
 pub mod decisions;
 pub mod disposals;
 pub mod evaluation;
+pub mod loan_quality;
 pub mod monitoring;
 pub mod pledges;
 pub mod scorecards;

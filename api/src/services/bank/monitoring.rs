@@ -155,6 +155,23 @@ fn latest_collateral(
     Ok(rows.into_iter().map(|(p, _, c)| (p, c)).collect())
 }
 
+/// Each loan's collateral: Σ of its registered pledges at their latest valuation by the bank
+/// (else at pledging). The loans are the bank's.
+pub fn collateral_by_loan(
+    conn: &mut DbConnection,
+    bank_id: i64,
+    loan_ids: &[i64],
+) -> Result<HashMap<i64, i64>, ApiError> {
+    let pledges = pledged(conn, loan_ids)?;
+    let patent_ids: Vec<i64> = pledges.iter().map(|p| p.1).collect();
+    let latest = latest_collateral(conn, bank_id, &patent_ids)?;
+    let mut collateral: HashMap<i64, i64> = HashMap::new();
+    for (loan, patent, at_pledge) in &pledges {
+        *collateral.entry(*loan).or_default() += latest.get(patent).copied().unwrap_or(*at_pledge);
+    }
+    Ok(collateral)
+}
+
 pub fn portfolio(
     conn: &mut DbConnection,
     bank_id: i64,
@@ -192,13 +209,7 @@ pub fn portfolio(
         .into_iter()
         .collect();
     let scores = scores_of(conn, &enterprise_ids, today)?;
-    let pledges = pledged(conn, &loan_ids)?;
-    let patent_ids: Vec<i64> = pledges.iter().map(|p| p.1).collect();
-    let latest = latest_collateral(conn, bank_id, &patent_ids)?;
-    let mut collateral: HashMap<i64, i64> = HashMap::new();
-    for (loan, patent, at_pledge) in &pledges {
-        *collateral.entry(*loan).or_default() += latest.get(patent).copied().unwrap_or(*at_pledge);
-    }
+    let collateral = collateral_by_loan(conn, bank_id, &loan_ids)?;
     let mut open: HashMap<i64, i64> = HashMap::new();
     for l in alerts::table
         .filter(alerts::bank_id.eq(bank_id))

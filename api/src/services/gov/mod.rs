@@ -5,5 +5,6 @@
 
 pub mod claims;
 pub mod pools;
+pub mod reports;
 pub mod simulations;
 pub mod whitelist;

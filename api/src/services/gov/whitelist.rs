@@ -16,6 +16,7 @@ use crate::db::audit::{self, Entry};
 use crate::db::models::PatentRow;
 use crate::db::schema::{loans, organisations, patents, whitelist_criteria};
 use crate::error::ApiError;
+use crate::export::{Cell, Table};
 use crate::services::bank::{events_of, scores_of};
 use crate::services::enterprise::valuations::input_of;
 use crate::services::enterprise::{bad, china_today};
@@ -279,33 +280,38 @@ pub fn list(
     })
 }
 
-/// The list as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese).
-pub fn to_csv(w: &Whitelist) -> String {
-    let mut out = String::from(
-        "\u{feff}企业名称,统一社会信用代码,行业,风险评级,综合风险分,有效发明专利数,质押价值(元),贷款余额(元),质押覆盖率\n",
-    );
-    let field = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let yuan = |fen: i64| format!("{}.{:02}", fen / 100, (fen % 100).abs());
-    for e in &w.entries {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
-            field(&e.name),
-            field(&e.uscc),
-            field(e.industry.as_deref().unwrap_or("")),
-            e.rating,
-            e.composite,
-            e.valid_inventions,
-            yuan(e.collateral_fen),
-            yuan(e.outstanding_fen),
-            e.collateral_coverage
-                .map_or(String::new(), |x| x.to_string()),
-        ));
+/// The list as a table for download, with Chinese headers; money in 元.
+pub fn to_table(w: &Whitelist) -> Table {
+    let headers = [
+        "企业名称",
+        "统一社会信用代码",
+        "行业",
+        "风险评级",
+        "综合风险分",
+        "有效发明专利数",
+        "质押价值(元)",
+        "贷款余额(元)",
+        "质押覆盖率",
+    ];
+    Table {
+        sheet: "企业白名单".into(),
+        headers: headers.iter().map(|h| (*h).to_string()).collect(),
+        rows: w
+            .entries
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::text(e.name.as_str()),
+                    Cell::text(e.uscc.as_str()),
+                    Cell::text(e.industry.as_deref().unwrap_or("")),
+                    Cell::text(e.rating.as_str()),
+                    Cell::Num(e.composite),
+                    Cell::Int(e.valid_inventions),
+                    Cell::Yuan(e.collateral_fen),
+                    Cell::Yuan(e.outstanding_fen),
+                    Cell::opt_num(e.collateral_coverage),
+                ]
+            })
+            .collect(),
     }
-    out
 }
