@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod feeds;
 pub mod idempotency;
 pub mod routes;
 pub mod scheduler;

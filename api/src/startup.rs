@@ -80,6 +80,7 @@ pub fn run_with_clock(
         state.clock.clone(),
         settings.monitor_interval_secs,
     );
+    crate::scheduler::spawn_feeds(state.pool.clone(), state.clock.clone());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -241,10 +242,15 @@ pub fn run_with_clock(
                     .service(routes::admin::create_user)
                     .service(routes::admin::disable_user)
                     .service(routes::admin::enable_user)
-                    .service(routes::admin::reset_password),
+                    .service(routes::admin::reset_password)
+                    .service(routes::admin::list_feeds)
+                    .service(routes::admin::add_feed)
+                    .service(routes::admin::feed_quarantine)
+                    .service(routes::admin::jobs),
             )
             .service(routes::health::healthz)
             .service(routes::health::readyz)
+            .service(routes::health::metrics)
             .service(routes::docs::openapi_json)
             .service(routes::docs::docs_page)
             .service(routes::docs::docs_init)

@@ -39,6 +39,7 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
     vec![
         ("GET", "/healthz", Public(200)),
         ("GET", "/readyz", Public(200)),
+        ("GET", "/metrics", Public(200)),
         ("POST", "/api/auth/login", Public(200)),
         ("POST", "/api/auth/refresh", Public(401)),
         ("POST", "/api/auth/logout", AnyUser(204)),
@@ -764,6 +765,42 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
             },
         ),
         (
+            "GET",
+            "/api/admin/feeds",
+            Scope {
+                roles: ADMIN,
+                acting: ADMIN,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/admin/feeds",
+            Scope {
+                roles: ADMIN,
+                acting: ADMIN,
+                ok: 201,
+            },
+        ),
+        (
+            "GET",
+            "/api/admin/feeds/{id}/quarantine",
+            Scope {
+                roles: ADMIN,
+                acting: ADMIN,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/admin/jobs",
+            Scope {
+                roles: ADMIN,
+                acting: ADMIN,
+                ok: 200,
+            },
+        ),
+        (
             "POST",
             "/api/admin/users/{id}/disable",
             Scope {
@@ -1142,6 +1179,18 @@ impl World {
         res.json()["id"].as_i64().unwrap()
     }
 
+    /// A feed provider nobody polls (it points at a closed port).
+    fn feed_provider(&self) -> i64 {
+        let n = self.next();
+        let res = self.admin().post(
+            "/api/admin/feeds",
+            &json!({"name": format!("matrix-feed-{n}"), "kind": "enterprise",
+                    "base_url": "http://127.0.0.1:9", "interval_secs": 86_400}),
+        );
+        assert_eq!(res.status, 201, "{}", res.body);
+        res.json()["id"].as_i64().unwrap()
+    }
+
     /// A fresh pending proposal of the demo organisation (own) or of another one.
     fn proposal(&self, bank: bool, own: bool) -> i64 {
         let proposer = match (bank, own) {
@@ -1194,6 +1243,8 @@ impl World {
             template.replace("{id}", &self.scorecard(own).to_string())
         } else if template == "/api/bank/scorecards" && method == "POST" {
             "/api/bank/scorecards?name=matrix&target=bad".to_string()
+        } else if template.contains("/api/admin/feeds/{id}") {
+            template.replace("{id}", &self.feed_provider().to_string())
         } else if template.contains("/api/admin/users/{id}") {
             template.replace("{id}", &self.throwaway_user().to_string())
         } else if template.contains("/api/enterprise/patents/{id}") {
@@ -1278,6 +1329,10 @@ impl World {
             ("PUT", "/api/gov/whitelist/criteria") => {
                 json!({"ratings": ["normal", "watch"], "no_severe_event_years": 3,
                        "min_valid_inventions": 1, "min_collateral_coverage": 1.0})
+            }
+            ("POST", "/api/admin/feeds") => {
+                json!({"name": format!("matrix-post-{}", self.next()), "kind": "patent",
+                       "base_url": "http://127.0.0.1:9", "interval_secs": 86_400})
             }
             ("POST", "/api/bank/loan-quality") => {
                 json!({"period_end": china_today().to_string(), "npl_rate_bp": 150})

@@ -32,7 +32,7 @@ fn tables(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|r| r.name).collect()
 }
 
-const TABLES: [&str; 31] = [
+const TABLES: [&str; 35] = [
     "alerts",
     "annual_fee_schedule",
     "applications",
@@ -43,9 +43,13 @@ const TABLES: [&str; 31] = [
     "disposal_cases",
     "disposal_offers",
     "disposals",
+    "feed_providers",
+    "feed_quarantine",
+    "feed_records",
     "financial_statements",
     "fund_pools",
     "idempotency_keys",
+    "job_runs",
     "loans",
     "login_throttle",
     "organisations",

@@ -20,6 +20,7 @@ use crate::domain::Fen;
 use crate::services::users::{self, NewUserRequest, UserError};
 use crate::{startup, telemetry};
 
+mod feed;
 mod pool;
 mod risk;
 mod value;
@@ -89,6 +90,11 @@ pub enum Command {
     Pool {
         #[command(subcommand)]
         command: pool::PoolCommand,
+    },
+    /// Data feeds: poll the providers once, load a file of records, serve the demo provider.
+    Feed {
+        #[command(subcommand)]
+        command: feed::FeedCommand,
     },
 }
 
@@ -201,6 +207,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Scorecard { command } => return scorecard::run(command),
         Command::Risk { command } => return risk::run(command),
         Command::Pool { command } => return pool::run(command),
+        Command::Feed {
+            command:
+                feed::FeedCommand::ServeDemo {
+                    bind,
+                    demo_as_of,
+                    backlog,
+                    per_minute,
+                },
+        } => return feed::serve_demo(&bind, demo_as_of, backlog, per_minute),
         other => other,
     };
     let settings = Settings::load(cli.config.as_deref())?;
@@ -231,6 +246,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Scorecard { .. }
         | Command::Risk { .. }
         | Command::Pool { .. } => Ok(()),
+        Command::Feed { command } => feed::run(&settings, command),
         Command::Demo { reset, as_of } => {
             run_demo(&settings, reset, as_of.unwrap_or(demo::DEMO_AS_OF))
         }

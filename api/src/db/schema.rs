@@ -471,6 +471,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    feed_providers (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        base_url -> Text,
+        token -> Nullable<Text>,
+        interval_secs -> Integer,
+        max_per_sec -> Integer,
+        cursor -> Nullable<Text>,
+        enabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feed_records (id) {
+        id -> BigInt,
+        provider_id -> BigInt,
+        record_id -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feed_quarantine (id) {
+        id -> BigInt,
+        provider_id -> BigInt,
+        record_id -> Nullable<Text>,
+        payload -> Text,
+        reason -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_runs (id) {
+        id -> BigInt,
+        job -> Text,
+        started_at -> Timestamp,
+        finished_at -> Timestamp,
+        records -> BigInt,
+        errors -> BigInt,
+        message -> Text,
+    }
+}
+
 diesel::joinable!(users -> organisations (org_id));
 diesel::joinable!(patents -> organisations (owner_org_id));
 diesel::joinable!(valuations -> patents (patent_id));
@@ -519,4 +566,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     pool_simulations,
     whitelist_criteria,
     bank_loan_quality,
+    feed_providers,
+    feed_records,
+    feed_quarantine,
+    job_runs,
 );

@@ -7,7 +7,7 @@
 
 mod catalogue;
 mod generate;
-mod rng;
+pub(crate) mod rng;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use diesel::connection::SimpleConnection;
@@ -82,9 +82,13 @@ pub struct DemoSummary {
 }
 
 /// Tables in an order that respects foreign keys when deleting.
-const DELETE_ORDER: [&str; 30] = [
+const DELETE_ORDER: [&str; 34] = [
     "audit_log",
     "bank_loan_quality",
+    "feed_quarantine",
+    "feed_records",
+    "feed_providers",
+    "job_runs",
     "idempotency_keys",
     "proposals",
     "pool_simulations",

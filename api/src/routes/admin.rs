@@ -1,4 +1,4 @@
-//! `/api/admin`: organisations and users, for the platform operator.
+//! `/api/admin`: organisations, users, data feeds and background jobs, for the platform operator.
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
@@ -6,6 +6,8 @@ use serde::Deserialize;
 use super::db_call;
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
+use crate::feeds::jobs::JobView;
+use crate::feeds::{self, NewProvider, ProviderView, QuarantinedRecord};
 use crate::services::admin::{self as service, NewOrganisationRequest, OrganisationView, UserView};
 use crate::services::users::{self, NewUserRequest, UserError};
 use crate::startup::{AppState, RequestId};
@@ -172,4 +174,51 @@ pub async fn reset_password(
         })
         .await?,
     ))
+}
+
+/// The data-feed providers (the token is never shown).
+#[utoipa::path(get, path = "/api/admin/feeds", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ProviderView>), (status = 403, body = ErrorBody)))]
+#[get("/feeds")]
+pub async fn list_feeds(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(db_call(&state, feeds::list).await?))
+}
+
+/// Configure a provider of patent or enterprise events (polled every `interval_secs`).
+#[utoipa::path(post, path = "/api/admin/feeds", tag = "admin", request_body = NewProvider, security(("bearer" = [])),
+    responses((status = 201, body = ProviderView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/feeds")]
+pub async fn add_feed(
+    state: web::Data<AppState>,
+    principal: Principal,
+    rid: RequestId,
+    body: web::Json<NewProvider>,
+) -> Result<HttpResponse, ApiError> {
+    let (now, body) = (state.clock.now(), body.into_inner());
+    Ok(HttpResponse::Created().json(
+        db_call(&state, move |conn| {
+            feeds::add_by(conn, &principal, body, now, &rid.0)
+        })
+        .await?,
+    ))
+}
+
+/// The provider's quarantined records with the reason each was refused, newest first.
+#[utoipa::path(get, path = "/api/admin/feeds/{id}/quarantine", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Vec<QuarantinedRecord>), (status = 404, body = ErrorBody)))]
+#[get("/feeds/{id}/quarantine")]
+pub async fn feed_quarantine(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    Ok(HttpResponse::Ok().json(db_call(&state, move |conn| feeds::quarantine(conn, id)).await?))
+}
+
+/// Each background job's last run (start, duration, records, errors, what it did) and totals.
+#[utoipa::path(get, path = "/api/admin/jobs", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Vec<JobView>), (status = 403, body = ErrorBody)))]
+#[get("/jobs")]
+pub async fn jobs(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(db_call(&state, feeds::jobs::list).await?))
 }

@@ -70,3 +70,16 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
         migrations: "current",
     }))
 }
+
+/// Background jobs in Prometheus' text format (runs, records, errors, last run and duration by
+/// job). No business data: counters only.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, body = String, content_type = "text/plain")))]
+#[get("/metrics")]
+pub async fn metrics(
+    state: actix_web::web::Data<crate::startup::AppState>,
+) -> Result<HttpResponse, crate::error::ApiError> {
+    let jobs = crate::routes::db_call(&state, crate::feeds::jobs::list).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(crate::feeds::jobs::metrics(&jobs)))
+}

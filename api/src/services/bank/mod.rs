@@ -97,6 +97,27 @@ pub fn scores_of(
         .collect())
 }
 
+/// Stores a risk event unless the same (enterprise, type, reference) is already there; answers
+/// whether it was new.
+pub fn insert_risk_event_once(
+    conn: &mut DbConnection,
+    event: &crate::db::models::NewRiskEvent,
+) -> Result<bool, ApiError> {
+    let exists: i64 = risk_events::table
+        .filter(risk_events::enterprise_id.eq(event.enterprise_id))
+        .filter(risk_events::event_type.eq(&event.event_type))
+        .filter(risk_events::event_ref.eq(&event.event_ref))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(risk_events::table)
+        .values(event.clone())
+        .execute(conn)?;
+    Ok(true)
+}
+
 /// Raises an alert (to the bank when `bank_id` is set; the enterprise sees every alert about it).
 #[allow(clippy::too_many_arguments)]
 pub fn raise_alert(

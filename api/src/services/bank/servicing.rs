@@ -12,7 +12,7 @@ use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::{LoanRecord, NewRepayment, NewRiskEvent};
-use crate::db::schema::{loans, pledges, pool_coverage, repayments, risk_events};
+use crate::db::schema::{loans, pledges, pool_coverage, repayments};
 use crate::domain::schedule::{Arrears, DEFAULT_DAYS, RepaymentMethod, arrears, schedule};
 use crate::error::ApiError;
 use crate::services::enterprise::{bad, china_today};
@@ -82,26 +82,19 @@ fn risk_event_once(
     reference: String,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let exists: i64 = risk_events::table
-        .filter(risk_events::enterprise_id.eq(loan.enterprise_id))
-        .filter(risk_events::event_type.eq(event_type))
-        .filter(risk_events::event_ref.eq(&reference))
-        .count()
-        .get_result(conn)?;
-    if exists == 0 {
-        diesel::insert_into(risk_events::table)
-            .values(NewRiskEvent {
-                enterprise_id: loan.enterprise_id,
-                event_type: event_type.into(),
-                occurred_on,
-                amount_fen: Some(loan.outstanding_fen),
-                patent_id: None,
-                source: "bank".into(),
-                event_ref: reference,
-                created_at: now,
-            })
-            .execute(conn)?;
-    }
+    super::insert_risk_event_once(
+        conn,
+        &NewRiskEvent {
+            enterprise_id: loan.enterprise_id,
+            event_type: event_type.into(),
+            occurred_on,
+            amount_fen: Some(loan.outstanding_fen),
+            patent_id: None,
+            source: "bank".into(),
+            event_ref: reference,
+            created_at: now,
+        },
+    )?;
     Ok(())
 }
 

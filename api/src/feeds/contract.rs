@@ -1,0 +1,297 @@
+//! The feed contract: what a provider serves, and the check every record passes before it is
+//! ingested. JSON over HTTP, paged by an opaque cursor:
+//!
+//! ```text
+//! GET {base_url}/v1/patent-events?since={cursor}&limit={n}       (a patent provider)
+//! GET {base_url}/v1/enterprise-events?since={cursor}&limit={n}   (an enterprise provider)
+//! Authorization: Bearer {token}
+//! 200 {"records": [...], "next_cursor": "…", "has_more": true|false}
+//! ```
+//!
+//! `since` is absent on the first call; the answer's `next_cursor` is the `since` of the next.
+//! Each record has the provider's own `id`, unique within the provider (the de-duplication key).
+//!
+//! A patent record: `{"id", "patent_number", "event", "occurred_on", …}` with `event` one of
+//! `fee_paid` (with `fee_paid_until`), `status_change` (with `legal_status`: valid,
+//! under_invalidation, lapsed, invalidated, expired), `invalidation_request`, `transfer` (with
+//! `new_owner_uscc`), `licence`, `preservation` (court preservation on the patent).
+//!
+//! An enterprise record: `{"id", "uscc", "event_type", "occurred_on", "ref"?, "amount_fen"?}` with
+//! `event_type` one of the 21 risk event types of RISK.md §1.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use zhirong_engine::risk::EventType;
+
+use crate::domain::{PatentNumber, Uscc};
+
+/// The kinds of provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedKind {
+    Patent,
+    Enterprise,
+}
+
+impl FeedKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "patent" => Some(FeedKind::Patent),
+            "enterprise" => Some(FeedKind::Enterprise),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedKind::Patent => "patent",
+            FeedKind::Enterprise => "enterprise",
+        }
+    }
+
+    /// The provider's path for this kind of record.
+    pub fn path(self) -> &'static str {
+        match self {
+            FeedKind::Patent => "/v1/patent-events",
+            FeedKind::Enterprise => "/v1/enterprise-events",
+        }
+    }
+}
+
+/// One page as the provider sends it; records stay raw JSON until each is checked on its own,
+/// so one bad record does not spoil the page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Page {
+    pub records: Vec<serde_json::Value>,
+    pub next_cursor: Option<String>,
+    #[serde(default)]
+    pub has_more: bool,
+}
+
+/// What a patent event does to the patent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PatentChange {
+    FeePaid { until: NaiveDate },
+    Status { legal_status: &'static str },
+    InvalidationRequest,
+    Transfer { new_owner: Uscc },
+    Licence,
+    Preservation,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatentEvent {
+    pub id: String,
+    pub patent_number: PatentNumber,
+    pub occurred_on: NaiveDate,
+    pub change: PatentChange,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnterpriseEvent {
+    pub id: String,
+    pub uscc: Uscc,
+    pub event_type: EventType,
+    pub occurred_on: NaiveDate,
+    pub reference: String,
+    pub amount_fen: Option<i64>,
+}
+
+/// A record that passed the check.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Patent(PatentEvent),
+    Enterprise(EnterpriseEvent),
+}
+
+impl Record {
+    pub fn id(&self) -> &str {
+        match self {
+            Record::Patent(p) => &p.id,
+            Record::Enterprise(e) => &e.id,
+        }
+    }
+}
+
+const LEGAL_STATUSES: [&str; 5] = [
+    "valid",
+    "under_invalidation",
+    "lapsed",
+    "invalidated",
+    "expired",
+];
+
+fn text<'a>(v: &'a serde_json::Value, field: &str) -> Result<&'a str, String> {
+    match v.get(field) {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(s.trim()),
+        Some(serde_json::Value::Null) | None => Err(format!("{field} is missing")),
+        Some(_) => Err(format!("{field} is not a non-empty string")),
+    }
+}
+
+fn date(v: &serde_json::Value, field: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let s = text(v, field)?;
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{field} {s:?} is not a date YYYY-MM-DD"))?;
+    if field == "occurred_on" && d > today {
+        return Err(format!("{field} {d} is after today ({today})"));
+    }
+    Ok(d)
+}
+
+/// The provider's record id, when the record has a usable one (for the quarantine's list).
+pub fn record_id(v: &serde_json::Value) -> Option<String> {
+    match v.get("id") {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Checks one record of a provider of `kind`; the error says what is wrong, naming the field.
+pub fn check(kind: FeedKind, v: &serde_json::Value, today: NaiveDate) -> Result<Record, String> {
+    if !v.is_object() {
+        return Err("a record is a JSON object".into());
+    }
+    let id = record_id(v).ok_or("id is missing")?;
+    if id.len() > 200 {
+        return Err("id is longer than 200 characters".into());
+    }
+    let occurred_on = date(v, "occurred_on", today)?;
+    match kind {
+        FeedKind::Patent => {
+            let number = text(v, "patent_number")?;
+            let patent_number = PatentNumber::parse(number)
+                .map_err(|e| format!("patent_number {number:?}: {e}"))?;
+            let change = match text(v, "event")? {
+                "fee_paid" => PatentChange::FeePaid {
+                    until: date(v, "fee_paid_until", today)?,
+                },
+                "status_change" => {
+                    let s = text(v, "legal_status")?;
+                    let legal_status =
+                        LEGAL_STATUSES.iter().find(|x| **x == s).ok_or_else(|| {
+                            format!(
+                                "legal_status {s:?} is not one of {}",
+                                LEGAL_STATUSES.join(", ")
+                            )
+                        })?;
+                    PatentChange::Status { legal_status }
+                }
+                "invalidation_request" => PatentChange::InvalidationRequest,
+                "transfer" => {
+                    let u = text(v, "new_owner_uscc")?;
+                    PatentChange::Transfer {
+                        new_owner: Uscc::parse(u)
+                            .map_err(|e| format!("new_owner_uscc {u:?}: {e}"))?,
+                    }
+                }
+                "licence" => PatentChange::Licence,
+                "preservation" => PatentChange::Preservation,
+                other => {
+                    return Err(format!(
+                        "event {other:?} is not one of fee_paid, status_change, invalidation_request, transfer, licence, preservation"
+                    ));
+                }
+            };
+            Ok(Record::Patent(PatentEvent {
+                id,
+                patent_number,
+                occurred_on,
+                change,
+            }))
+        }
+        FeedKind::Enterprise => {
+            let u = text(v, "uscc")?;
+            let uscc = Uscc::parse(u).map_err(|e| format!("uscc {u:?}: {e}"))?;
+            let t = text(v, "event_type")?;
+            let event_type = EventType::parse(t)
+                .ok_or_else(|| format!("event_type {t:?} is not a risk event type of RISK.md"))?;
+            let reference = match v.get("ref") {
+                None | Some(serde_json::Value::Null) => id.clone(),
+                Some(_) => text(v, "ref")?.to_string(),
+            };
+            let amount_fen = match v.get("amount_fen") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(a) => Some(
+                    a.as_i64()
+                        .filter(|x| *x >= 0)
+                        .ok_or("amount_fen is not a whole number of fen ≥ 0")?,
+                ),
+            };
+            Ok(Record::Enterprise(EnterpriseEvent {
+                id,
+                uscc,
+                event_type,
+                occurred_on,
+                reference,
+                amount_fen,
+            }))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+    }
+
+    #[test]
+    fn a_fee_payment_is_read_with_its_new_date() {
+        let number =
+            PatentNumber::new_style(2013, crate::domain::PatentType::Invention, 10_699_744);
+        let r = check(
+            FeedKind::Patent,
+            &json!({"id": "p-1", "patent_number": format!("ZL{number}"), "event": "fee_paid",
+                    "occurred_on": "2026-11-30", "fee_paid_until": "2027-11-30"}),
+            today(),
+        )
+        .unwrap();
+        let Record::Patent(p) = r else { panic!() };
+        assert_eq!(
+            p.change,
+            PatentChange::FeePaid {
+                until: NaiveDate::from_ymd_opt(2027, 11, 30).unwrap()
+            }
+        );
+        assert_eq!(p.patent_number, number);
+    }
+
+    #[test]
+    fn each_bad_record_names_what_is_wrong() {
+        let base = json!({"id": "e-1", "uscc": "91310110666007217T", "event_type": "tax_arrears",
+                          "occurred_on": "2026-11-01"});
+        assert!(check(FeedKind::Enterprise, &base, today()).is_ok());
+        for (patch, says) in [
+            (
+                json!({"event_type": "alien_invasion"}),
+                "event_type \"alien_invasion\"",
+            ),
+            (json!({"id": null}), "id is missing"),
+            (json!({"occurred_on": "2026-13-01"}), "not a date"),
+            (json!({"occurred_on": "2027-01-01"}), "after today"),
+            (json!({"uscc": "91310110666007217A"}), "uscc"),
+            (json!({"amount_fen": -5}), "amount_fen"),
+        ] {
+            let mut r = base.clone();
+            for (k, v) in patch.as_object().unwrap() {
+                r[k] = v.clone();
+            }
+            let err = check(FeedKind::Enterprise, &r, today()).unwrap_err();
+            assert!(err.contains(says), "{patch}: {err}");
+        }
+        let err = check(
+            FeedKind::Patent,
+            &json!({"id": "p", "patent_number": PatentNumber::new_style(2013, crate::domain::PatentType::Invention, 1).to_string(), "event": "status_change",
+                    "legal_status": "sleeping", "occurred_on": "2026-11-01"}),
+            today(),
+        )
+        .unwrap_err();
+        assert!(err.contains("legal_status"), "{err}");
+    }
+}

@@ -1,0 +1,316 @@
+//! Ingest: a page of records into the database in one transaction, with the provider's cursor.
+//! Each record is checked on its own (a bad one is quarantined with its reason and the rest go
+//! on); a record already ingested (same provider, same id) is skipped; the cursor is saved in
+//! the same transaction, so a crash before the commit re-reads the page and a crash after it
+//! never skips one.
+//!
+//! What a record does: a patent event updates the patent (fee paid until, legal status, counts
+//! of invalidation requests, transfers and licences, the owner when the new one is on the
+//! platform) and, where it is a risk, records the owner's `ip` risk event (`patent_lapsed`,
+//! `invalidation_request`, `ownership_transfer`, `patent_freeze`, `fee_grace`); an enterprise
+//! event is stored as the enterprise's risk event. Records about patents or enterprises that are
+//! not on the platform are counted and left.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::contract::{FeedKind, Page, PatentChange, Record, check, record_id};
+use crate::db::DbConnection;
+use crate::db::models::NewRiskEvent;
+use crate::db::schema::{feed_providers, feed_quarantine, feed_records, organisations, patents};
+use crate::error::ApiError;
+use crate::services::bank::insert_risk_event_once;
+use crate::services::enterprise::alerts::GRACE_MONTHS;
+
+/// What one page did.
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Ingested {
+    pub received: usize,
+    pub applied: usize,
+    pub duplicates: usize,
+    pub quarantined: usize,
+    /// About a patent or enterprise not on the platform.
+    pub unknown: usize,
+    /// Enterprises whose patents or risk events changed (for re-scoring and alerts).
+    pub enterprises: Vec<i64>,
+}
+
+impl Ingested {
+    pub fn add(&mut self, other: Ingested) {
+        self.received += other.received;
+        self.applied += other.applied;
+        self.duplicates += other.duplicates;
+        self.quarantined += other.quarantined;
+        self.unknown += other.unknown;
+        self.enterprises.extend(other.enterprises);
+        self.enterprises.sort_unstable();
+        self.enterprises.dedup();
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn risk_event(
+    conn: &mut DbConnection,
+    enterprise_id: i64,
+    event_type: &str,
+    occurred_on: NaiveDate,
+    patent_id: Option<i64>,
+    amount_fen: Option<i64>,
+    reference: String,
+    source: &str,
+    now: NaiveDateTime,
+) -> Result<bool, ApiError> {
+    insert_risk_event_once(
+        conn,
+        &NewRiskEvent {
+            enterprise_id,
+            event_type: event_type.into(),
+            occurred_on,
+            amount_fen,
+            patent_id,
+            source: source.into(),
+            event_ref: reference,
+            created_at: now,
+        },
+    )
+}
+
+/// Applies one checked record; `Ok(None)` when it concerns nothing on the platform.
+fn apply(
+    conn: &mut DbConnection,
+    record: &Record,
+    source: &str,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<Option<i64>, ApiError> {
+    match record {
+        Record::Enterprise(e) => {
+            let Some(enterprise) = organisations::table
+                .filter(organisations::kind.eq("enterprise"))
+                .filter(organisations::uscc.eq(e.uscc.as_str()))
+                .select(organisations::id)
+                .first::<i64>(conn)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            risk_event(
+                conn,
+                enterprise,
+                e.event_type.as_str(),
+                e.occurred_on,
+                None,
+                e.amount_fen,
+                e.reference.clone(),
+                source,
+                now,
+            )?;
+            Ok(Some(enterprise))
+        }
+        Record::Patent(p) => {
+            let Some((id, owner, status)) = patents::table
+                .filter(patents::patent_number.eq(p.patent_number.as_str()))
+                .filter(patents::removed_at.is_null())
+                .select((patents::id, patents::owner_org_id, patents::legal_status))
+                .first::<(i64, i64, String)>(conn)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let reference = format!("{source}:{}", p.id);
+            let on = p.occurred_on;
+            let target = patents::table.find(id);
+            match &p.change {
+                PatentChange::FeePaid { until } => {
+                    diesel::update(target)
+                        .set((
+                            patents::fee_paid_until.eq(until),
+                            patents::updated_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                    // A date already past puts the patent in the fee's grace period.
+                    let grace_end = until.checked_add_months(chrono::Months::new(GRACE_MONTHS));
+                    if *until < today && grace_end.is_some_and(|g| g >= today) {
+                        risk_event(
+                            conn,
+                            owner,
+                            "fee_grace",
+                            *until,
+                            Some(id),
+                            None,
+                            reference,
+                            source,
+                            now,
+                        )?;
+                    }
+                }
+                PatentChange::Status { legal_status } => {
+                    diesel::update(target)
+                        .set((
+                            patents::legal_status.eq(*legal_status),
+                            patents::updated_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                    if *legal_status == "lapsed" && status != "lapsed" {
+                        risk_event(
+                            conn,
+                            owner,
+                            "patent_lapsed",
+                            on,
+                            Some(id),
+                            None,
+                            reference,
+                            source,
+                            now,
+                        )?;
+                    }
+                }
+                PatentChange::InvalidationRequest => {
+                    let next = if status == "valid" {
+                        "under_invalidation"
+                    } else {
+                        status.as_str()
+                    };
+                    diesel::update(target)
+                        .set((
+                            patents::invalidation_requests.eq(patents::invalidation_requests + 1),
+                            patents::legal_status.eq(next),
+                            patents::updated_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                    risk_event(
+                        conn,
+                        owner,
+                        "invalidation_request",
+                        on,
+                        Some(id),
+                        None,
+                        reference,
+                        source,
+                        now,
+                    )?;
+                }
+                PatentChange::Transfer { new_owner } => {
+                    let to: Option<i64> = organisations::table
+                        .filter(organisations::uscc.eq(new_owner.as_str()))
+                        .select(organisations::id)
+                        .first(conn)
+                        .optional()?;
+                    diesel::update(target)
+                        .set((
+                            patents::transfers.eq(patents::transfers + 1),
+                            patents::owner_org_id.eq(to.unwrap_or(owner)),
+                            patents::updated_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                    if to != Some(owner) {
+                        risk_event(
+                            conn,
+                            owner,
+                            "ownership_transfer",
+                            on,
+                            Some(id),
+                            None,
+                            reference,
+                            source,
+                            now,
+                        )?;
+                    }
+                }
+                PatentChange::Licence => {
+                    diesel::update(target)
+                        .set((
+                            patents::licenses.eq(patents::licenses + 1),
+                            patents::updated_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                }
+                PatentChange::Preservation => {
+                    risk_event(
+                        conn,
+                        owner,
+                        "patent_freeze",
+                        on,
+                        Some(id),
+                        None,
+                        reference,
+                        source,
+                        now,
+                    )?;
+                }
+            }
+            Ok(Some(owner))
+        }
+    }
+}
+
+/// Ingests a page of provider `provider_id` and saves `page.next_cursor` as its cursor, all in
+/// one transaction. `before_commit` runs last inside it (a test stands in a crash there).
+#[allow(clippy::too_many_arguments)]
+pub fn ingest_page(
+    conn: &mut DbConnection,
+    provider_id: i64,
+    kind: FeedKind,
+    source: &str,
+    page: &Page,
+    today: NaiveDate,
+    now: NaiveDateTime,
+    before_commit: &dyn Fn() -> Result<(), ApiError>,
+) -> Result<Ingested, ApiError> {
+    crate::db::write_tx(conn, |conn| {
+        let mut done = Ingested {
+            received: page.records.len(),
+            ..Ingested::default()
+        };
+        for raw in &page.records {
+            let record = match check(kind, raw, today) {
+                Ok(r) => r,
+                Err(reason) => {
+                    diesel::insert_into(feed_quarantine::table)
+                        .values((
+                            feed_quarantine::provider_id.eq(provider_id),
+                            feed_quarantine::record_id.eq(record_id(raw)),
+                            feed_quarantine::payload.eq(raw.to_string()),
+                            feed_quarantine::reason.eq(&reason),
+                            feed_quarantine::received_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                    done.quarantined += 1;
+                    continue;
+                }
+            };
+            let seen: i64 = feed_records::table
+                .filter(feed_records::provider_id.eq(provider_id))
+                .filter(feed_records::record_id.eq(record.id()))
+                .count()
+                .get_result(conn)?;
+            if seen > 0 {
+                done.duplicates += 1;
+                continue;
+            }
+            diesel::insert_into(feed_records::table)
+                .values((
+                    feed_records::provider_id.eq(provider_id),
+                    feed_records::record_id.eq(record.id()),
+                    feed_records::received_at.eq(now),
+                ))
+                .execute(conn)?;
+            match apply(conn, &record, source, today, now)? {
+                Some(enterprise) => {
+                    done.applied += 1;
+                    done.enterprises.push(enterprise);
+                }
+                None => done.unknown += 1,
+            }
+        }
+        if let Some(next) = &page.next_cursor {
+            diesel::update(feed_providers::table.find(provider_id))
+                .set(feed_providers::cursor.eq(next))
+                .execute(conn)?;
+        }
+        done.enterprises.sort_unstable();
+        done.enterprises.dedup();
+        before_commit()?;
+        Ok(done)
+    })
+}
