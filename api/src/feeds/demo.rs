@@ -50,7 +50,12 @@ impl DemoStream {
             today,
             patents: data.patents.iter().map(|p| p.number.clone()).collect(),
             pledged,
-            usccs: data.orgs.iter().filter_map(|o| o.uscc.clone()).collect(),
+            usccs: data
+                .orgs
+                .iter()
+                .filter(|o| o.kind == "enterprise")
+                .filter_map(|o| o.uscc.clone())
+                .collect(),
             started: Instant::now(),
             backlog,
             per_minute,

@@ -120,6 +120,20 @@ fn apply(
             let reference = format!("{source}:{}", p.id);
             let on = p.occurred_on;
             let target = patents::table.find(id);
+            // The owner's `ip` risk event about this patent.
+            let ip_event = |conn: &mut DbConnection, kind: &str, on: NaiveDate| {
+                risk_event(
+                    conn,
+                    owner,
+                    kind,
+                    on,
+                    Some(id),
+                    None,
+                    reference.clone(),
+                    source,
+                    now,
+                )
+            };
             match &p.change {
                 PatentChange::FeePaid { until } => {
                     diesel::update(target)
@@ -131,17 +145,7 @@ fn apply(
                     // A date already past puts the patent in the fee's grace period.
                     let grace_end = until.checked_add_months(chrono::Months::new(GRACE_MONTHS));
                     if *until < today && grace_end.is_some_and(|g| g >= today) {
-                        risk_event(
-                            conn,
-                            owner,
-                            "fee_grace",
-                            *until,
-                            Some(id),
-                            None,
-                            reference,
-                            source,
-                            now,
-                        )?;
+                        ip_event(conn, "fee_grace", *until)?;
                     }
                 }
                 PatentChange::Status { legal_status } => {
@@ -152,17 +156,7 @@ fn apply(
                         ))
                         .execute(conn)?;
                     if *legal_status == "lapsed" && status != "lapsed" {
-                        risk_event(
-                            conn,
-                            owner,
-                            "patent_lapsed",
-                            on,
-                            Some(id),
-                            None,
-                            reference,
-                            source,
-                            now,
-                        )?;
+                        ip_event(conn, "patent_lapsed", on)?;
                     }
                 }
                 PatentChange::InvalidationRequest => {
@@ -178,17 +172,7 @@ fn apply(
                             patents::updated_at.eq(now),
                         ))
                         .execute(conn)?;
-                    risk_event(
-                        conn,
-                        owner,
-                        "invalidation_request",
-                        on,
-                        Some(id),
-                        None,
-                        reference,
-                        source,
-                        now,
-                    )?;
+                    ip_event(conn, "invalidation_request", on)?;
                 }
                 PatentChange::Transfer { new_owner } => {
                     let to: Option<i64> = organisations::table
@@ -204,17 +188,7 @@ fn apply(
                         ))
                         .execute(conn)?;
                     if to != Some(owner) {
-                        risk_event(
-                            conn,
-                            owner,
-                            "ownership_transfer",
-                            on,
-                            Some(id),
-                            None,
-                            reference,
-                            source,
-                            now,
-                        )?;
+                        ip_event(conn, "ownership_transfer", on)?;
                     }
                 }
                 PatentChange::Licence => {
@@ -226,17 +200,7 @@ fn apply(
                         .execute(conn)?;
                 }
                 PatentChange::Preservation => {
-                    risk_event(
-                        conn,
-                        owner,
-                        "patent_freeze",
-                        on,
-                        Some(id),
-                        None,
-                        reference,
-                        source,
-                        now,
-                    )?;
+                    ip_event(conn, "patent_freeze", on)?;
                 }
             }
             Ok(Some(owner))
