@@ -564,7 +564,82 @@ fn the_demo_provider_raises_a_fee_alert_within_one_interval(backend: Backend) {
     let _ = provider.wait();
 }
 
+/// Killed for real (SIGKILL) while a poll waits for its second page: the first page, committed,
+/// is there with its cursor; the poll run again goes on from that cursor, and nothing is doubled.
+/// `zhirong monitor` runs the daily job once and records it.
+fn a_killed_poll_goes_on_from_its_cursor(backend: Backend) {
+    let db = TestDb::new(backend);
+    load_demo(&db);
+    let stub = Stub::start();
+    let ent = add_provider(&db, "stub-kill", "enterprise", stub.addr);
+    let (_, uscc, _, _) = an_enterprise_with_a_patent(&db);
+    let records: Vec<Value> = (0..6)
+        .map(|i| {
+            json!({"id": format!("k-{i}"), "uscc": uscc, "event_type": "tax_arrears",
+                        "occurred_on": today().to_string()})
+        })
+        .collect();
+    let p1 = page(records[..3].to_vec(), "k2", true);
+    let p2 = page(records[3..].to_vec(), "k5", false);
+    stub.script(vec![
+        Step::Answer(200, p1),
+        Step::Slow(Duration::from_secs(8), p2.clone()),
+        Step::Answer(200, p2),
+    ]);
+    let mut child = zhirong(&db.url)
+        .args(["feed", "poll", "--provider", "stub-kill"])
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while stub.requests() < 2 {
+        assert!(Instant::now() < deadline, "the poll never asked for page 2");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(
+        count_records(&db, ent.id),
+        3,
+        "the first page was committed"
+    );
+    let cursor: Option<String> = feed_providers::table
+        .find(ent.id)
+        .select(feed_providers::cursor)
+        .first(&mut db.connect())
+        .unwrap();
+    assert_eq!(cursor.as_deref(), Some("k2"));
+    let out = zhirong(&db.url)
+        .args(["feed", "poll", "--provider", "stub-kill"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("1 pages, 3 records, 3 applied, 0 duplicates"),
+        "{said}"
+    );
+    assert_eq!(count_records(&db, ent.id), 6);
+
+    let out = zhirong(&db.url).arg("monitor").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let runs: i64 = zhirong_api::db::schema::job_runs::table
+        .filter(zhirong_api::db::schema::job_runs::job.eq("monitor"))
+        .count()
+        .get_result(&mut db.connect())
+        .unwrap();
+    assert_eq!(runs, 1);
+}
+
 on_both_backends!(
+    a_killed_poll_goes_on_from_its_cursor,
     a_failing_provider_is_retried_then_cut_off_then_recovers,
     bad_records_are_quarantined_and_a_page_twice_counts_once,
     a_crash_before_the_commit_loses_nothing_and_doubles_nothing,

@@ -91,6 +91,9 @@ pub enum Command {
         #[command(subcommand)]
         command: pool::PoolCommand,
     },
+    /// Run the daily monitor once (servicing and the revaluation of every pledged patent, with
+    /// the alerts they raise), for cron users; recorded in the job runs like the scheduler's.
+    Monitor,
     /// Data feeds: poll the providers once, load a file of records, serve the demo provider.
     Feed {
         #[command(subcommand)]
@@ -247,6 +250,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Risk { .. }
         | Command::Pool { .. } => Ok(()),
         Command::Feed { command } => feed::run(&settings, command),
+        Command::Monitor => {
+            let pool = db::open_pool(&settings.database_url, 2)?;
+            crate::scheduler::run_once(&pool, &crate::clock::SystemClock)
+                .map_err(CliError::Failure)?;
+            println!("monitor run done (see /api/admin/jobs)");
+            Ok(())
+        }
         Command::Demo { reset, as_of } => {
             run_demo(&settings, reset, as_of.unwrap_or(demo::DEMO_AS_OF))
         }
