@@ -329,6 +329,8 @@ fn bad_records_are_quarantined_and_a_page_twice_counts_once(backend: Backend) {
             vec![
                 json!({"id": "f-1", "patent_number": format!("ZL{number}"), "event": "fee_paid",
                         "fee_paid_until": until.to_string(), "occurred_on": today().to_string()}),
+                json!({"id": "f-2", "patent_number": number, "event": "record",
+                       "forward_citations": 77, "family_size": 5, "occurred_on": today().to_string()}),
             ],
             "q1",
             false,
@@ -336,7 +338,13 @@ fn bad_records_are_quarantined_and_a_page_twice_counts_once(backend: Backend) {
     )]);
     let mut client = pat.client(policy()).unwrap();
     let fee = rt.block_on(feeds::poll(&pool, &SystemClock, pat.id, &mut client));
-    assert_eq!(fee.ingested.applied, 1, "{:?}", fee.error);
+    assert_eq!(fee.ingested.applied, 2, "{:?}", fee.error);
+    let (cited, family): (i32, i32) = patents::table
+        .find(patent)
+        .select((patents::forward_citations, patents::family_size))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!((cited, family), (77, 5), "the office's record replaces the indicators");
     let (paid, grace): (Option<chrono::NaiveDate>, i64) = (
         patents::table
             .find(patent)

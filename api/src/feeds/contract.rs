@@ -14,7 +14,10 @@
 //! A patent record: `{"id", "patent_number", "event", "occurred_on", …}` with `event` one of
 //! `fee_paid` (with `fee_paid_until`), `status_change` (with `legal_status`: valid,
 //! under_invalidation, lapsed, invalidated, expired), `invalidation_request`, `transfer` (with
-//! `new_owner_uscc`), `licence`, `preservation` (court preservation on the patent).
+//! `new_owner_uscc`), `licence`, `preservation` (court preservation on the patent), or `record`:
+//! the patent's bibliographic record as the office has it now, with any of `title`, `ipc_main`,
+//! `claims`, `forward_citations`, `backward_citations`, `family_size`, `inventors` (those present
+//! replace the platform's; the next valuation uses them).
 //!
 //! An enterprise record: `{"id", "uscc", "event_type", "occurred_on", "ref"?, "amount_fen"?}` with
 //! `event_type` one of the 21 risk event types of RISK.md §1.
@@ -77,6 +80,44 @@ pub enum PatentChange {
     Transfer { new_owner: Uscc },
     Licence,
     Preservation,
+    Record(PatentRecord),
+}
+
+/// The fields of a `record` event that it carries (the others stay as they are).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PatentRecord {
+    pub title: Option<String>,
+    pub ipc_main: Option<String>,
+    pub claims: Option<i32>,
+    pub forward_citations: Option<i32>,
+    pub backward_citations: Option<i32>,
+    pub family_size: Option<i32>,
+    pub inventors: Option<i32>,
+}
+
+fn count(v: &serde_json::Value, field: &str) -> Result<Option<i32>, String> {
+    match v.get(field) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(x) => x
+            .as_i64()
+            .filter(|n| (0..=100_000).contains(n))
+            .and_then(|n| i32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| format!("{field} is not a whole number from 0 to 100,000")),
+    }
+}
+
+fn optional_text(v: &serde_json::Value, field: &str, max: usize) -> Result<Option<String>, String> {
+    match v.get(field) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(_) => {
+            let t = text(v, field)?;
+            if t.chars().count() > max {
+                return Err(format!("{field} is longer than {max} characters"));
+            }
+            Ok(Some(t.to_string()))
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -188,9 +229,24 @@ pub fn check(kind: FeedKind, v: &serde_json::Value, today: NaiveDate) -> Result<
                 }
                 "licence" => PatentChange::Licence,
                 "preservation" => PatentChange::Preservation,
+                "record" => {
+                    let r = PatentRecord {
+                        title: optional_text(v, "title", 500)?,
+                        ipc_main: optional_text(v, "ipc_main", 50)?,
+                        claims: count(v, "claims")?,
+                        forward_citations: count(v, "forward_citations")?,
+                        backward_citations: count(v, "backward_citations")?,
+                        family_size: count(v, "family_size")?,
+                        inventors: count(v, "inventors")?,
+                    };
+                    if r == PatentRecord::default() {
+                        return Err("a record event carries at least one field of the patent".into());
+                    }
+                    PatentChange::Record(r)
+                }
                 other => {
                     return Err(format!(
-                        "event {other:?} is not one of fee_paid, status_change, invalidation_request, transfer, licence, preservation"
+                        "event {other:?} is not one of fee_paid, status_change, invalidation_request, transfer, licence, preservation, record"
                     ));
                 }
             };
@@ -293,5 +349,33 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("legal_status"), "{err}");
+        let number = PatentNumber::new_style(2013, crate::domain::PatentType::Invention, 2).to_string();
+        let r = check(
+            FeedKind::Patent,
+            &json!({"id": "b", "patent_number": number, "event": "record", "forward_citations": 31,
+                    "title": "一种方法", "occurred_on": "2026-11-01"}),
+            today(),
+        )
+        .unwrap();
+        let Record::Patent(p) = r else { panic!() };
+        assert_eq!(
+            p.change,
+            PatentChange::Record(PatentRecord {
+                forward_citations: Some(31),
+                title: Some("一种方法".into()),
+                ..PatentRecord::default()
+            })
+        );
+        for (extra, says) in [
+            (json!({"claims": -1}), "claims"),
+            (json!({}), "at least one field"),
+        ] {
+            let mut r = json!({"id": "b", "patent_number": number, "event": "record", "occurred_on": "2026-11-01"});
+            for (k, v) in extra.as_object().unwrap() {
+                r[k] = v.clone();
+            }
+            let err = check(FeedKind::Patent, &r, today()).unwrap_err();
+            assert!(err.contains(says), "{extra}: {err}");
+        }
     }
 }
