@@ -241,6 +241,7 @@ export const messages: Record<string, Pair> = {
   'eval.rating': ['企业风险评级', 'Risk rating'],
   'eval.pd': ['违约概率 PD', 'Probability of default'],
   'eval.score': ['评分', 'score'],
+  'eval.pdUnavailable': ['无法计算（见下方说明）', 'not available (see below)'],
   'eval.checks': ['质押登记障碍', 'Registration obstacles'],
   'eval.noObstacles': ['今天没有登记障碍。', 'No registration obstacle holds today.'],
   'eval.radar': ['风险雷达：经营、司法、信用、知识产权', 'Risk radar: operating, judicial, credit, IP'],
@@ -508,6 +509,7 @@ export const labels: Labels = {
   },
   loanStatus: {
     current: ['正常', 'Current'],
+    active: ['正常还款', 'Active'],
     overdue: ['逾期', 'Overdue'],
     defaulted: ['违约', 'Defaulted'],
     closed: ['已结清', 'Closed'],
@@ -681,6 +683,7 @@ export const labels: Labels = {
   claimStatus: {
     pending: ['待审', 'Pending'],
     filed: ['已申请', 'Filed'],
+    under_review: ['待审核', 'Under review'],
     paid: ['已代偿', 'Paid'],
     returned: ['已退回', 'Returned'],
   },
