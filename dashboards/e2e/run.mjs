@@ -418,11 +418,12 @@ async function main() {
     await mgr.goto(`${base}/bank/proposals`);
     await mgr.locator('[data-table=proposals]').waitFor();
     const row = proposalId ? mgr.locator(`[data-proposal="${proposalId}"]`) : mgr.locator('[data-proposal]').first();
+    await row.waitFor();
+    await shots(mgr, '27-bank-proposals-manager');
     await row.locator('[data-approve]').click();
     await mgr.locator('[data-decided]').waitFor();
     const app = await apiGet(officerTokens.access_token, `/api/bank/applications/${applicationId}`);
     assert(app.body.status === 'approved', `application is ${app.body.status}`);
-    await shots(mgr, '27-bank-proposals-manager');
   });
   await check('the enterprise sees the approval', async () => {
     await ent.goto(`${base}/enterprise/applications`);
@@ -529,12 +530,13 @@ async function main() {
     await gm.goto(`${base}/gov/proposals`);
     await gm.locator('[data-table=proposals]').waitFor();
     const row = claimProposal ? gm.locator(`[data-proposal="${claimProposal}"]`) : gm.locator('[data-proposal]').first();
+    await row.waitFor();
+    await shots(gm, '36-gov-proposals-manager');
     await row.locator('[data-approve]').click();
     await gm.locator('[data-decided]').waitFor();
     const gmTokens = await apiLogin('demo-gov-manager');
     const claim = await apiGet(gmTokens.access_token, `/api/gov/claims/${claimId}`);
     assert(claim.body.status === 'paid', `claim is ${claim.body.status}`);
-    await shots(gm, '36-gov-proposals-manager');
     await gm.goto(`${base}/gov`);
     await gm.locator('[data-cockpit]').waitFor();
   });
