@@ -383,6 +383,7 @@ export const messages: Record<string, Pair> = {
   'fin.multiples': ['其他指标对比', 'The other measures side by side'],
   'fin.month': ['月份', 'Month'],
   'fin.total': ['合计', 'Total'],
+  'fin.table': ['明细表（精确数据）', 'All figures'],
   'fin.loansN': ['{n} 笔', '{n} loans'],
   'fin.enterprises_served': ['服务企业数', 'Enterprises served'],
   'fin.applications': ['申请笔数', 'Applications'],
