@@ -73,3 +73,62 @@ in <code>dashboards/</code>, then build the binary again.</p>
 </ul>
 </body></html>
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::to_bytes;
+    use actix_web::test::TestRequest;
+
+    async fn get(path: &str) -> HttpResponse {
+        serve(TestRequest::get().uri(path).to_http_request()).await
+    }
+
+    #[actix_web::test]
+    async fn unknown_api_paths_keep_the_json_404() {
+        let res = get("/api/no-such-route").await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let body = to_bytes(res.into_body()).await.unwrap();
+        assert!(String::from_utf8_lossy(&body).contains("\"NOT_FOUND\""));
+    }
+
+    #[actix_web::test]
+    async fn history_routes_get_the_app_page_uncached() {
+        for path in ["/", "/gov/claims", "/bank/applications/12"] {
+            let res = get(path).await;
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert_eq!(
+                res.headers().get(header::CACHE_CONTROL).unwrap(),
+                "no-cache"
+            );
+            let body = to_bytes(res.into_body()).await.unwrap();
+            let html = String::from_utf8_lossy(&body);
+            assert!(html.contains("<div id=\"app\">") || html.contains("were not built"));
+        }
+    }
+
+    #[actix_web::test]
+    async fn a_missing_file_is_a_404_not_the_app() {
+        assert_eq!(
+            get("/assets/missing.js").await.status(),
+            StatusCode::NOT_FOUND
+        );
+        let post = serve(TestRequest::post().uri("/gov").to_http_request()).await;
+        assert_eq!(post.status(), StatusCode::NOT_FOUND);
+    }
+
+    #[actix_web::test]
+    async fn embedded_assets_are_cached_for_a_year() {
+        if let Some((path, _, _)) = embedded::FILES
+            .iter()
+            .find(|(p, _, _)| p.starts_with("/assets/"))
+        {
+            let res = get(path).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            assert_eq!(
+                res.headers().get(header::CACHE_CONTROL).unwrap(),
+                ASSET_CACHE
+            );
+        }
+    }
+}
