@@ -348,6 +348,21 @@ async function main() {
     }
     await shots(ent, '16-enterprise-alerts');
   });
+  await check('an expired access token is refreshed on the 401 and the page still loads', async () => {
+    const before = await ent.evaluate(() => {
+      const s = JSON.parse(sessionStorage.getItem('zhirong.session'));
+      const old = s.refresh_token;
+      s.access_token = 'expired.' + s.access_token.split('.').slice(1).join('.') + 'x';
+      sessionStorage.setItem('zhirong.session', JSON.stringify(s));
+      return old;
+    });
+    await ent.goto(`${base}/enterprise/alerts`);
+    await ent.locator('[data-unread]').waitFor();
+    await ent.waitForLoadState('networkidle');
+    const after = await ent.evaluate(() => JSON.parse(sessionStorage.getItem('zhirong.session')).refresh_token);
+    assert(after && after !== before, 'the refresh token was not rotated');
+    assert(path(ent) === '/enterprise/alerts', `sent to ${path(ent)}`);
+  });
   await check('enterprise cannot reach the bank or government pages by URL (and the API refuses)', async () => {
     await expectRedirect(ent, '/bank/queue', '/enterprise');
     await expectRedirect(ent, '/gov', '/enterprise');
@@ -549,6 +564,14 @@ async function main() {
     await adm.locator('table').first().waitFor();
     await shots(adm, '40-admin');
     await expectRedirect(adm, '/gov', '/admin');
+  });
+  await check('signing out ends the session: back to the login page, the old token refused', async () => {
+    const token = await adm.evaluate(() => JSON.parse(sessionStorage.getItem('zhirong.session')).access_token);
+    await adm.click('[data-logout]');
+    await adm.waitForURL((u) => u.pathname === '/login');
+    await expectRedirect(adm, '/admin', '/login');
+    const r = await apiGet(token, '/api/auth/me');
+    assert(r.status === 401, `old token answered ${r.status}`);
   });
 
   await check('no script errors on any page', async () => {
