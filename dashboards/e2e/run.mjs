@@ -446,6 +446,16 @@ async function main() {
     const text = await ent.locator('[data-table=applications]').innerText();
     assert(text.includes('质押登记中') || text.includes('已批准'), 'approval not shown to the enterprise');
   });
+  await check('the enterprise gets the decision as an alert and marks it read', async () => {
+    await ent.goto(`${base}/enterprise/alerts`);
+    await ent.locator('[data-table=alerts] tbody tr').first().waitFor();
+    const unread = async () => Number((await ent.locator('[data-unread]').innerText()).match(/\d+/)?.[0] ?? -1);
+    const before = await unread();
+    assert(before >= 1, `unread ${before}`);
+    await shots(ent, '17-enterprise-alert-unread');
+    await ent.locator('[data-mark-read]').first().click();
+    await ent.waitForFunction((b) => Number(document.querySelector('[data-unread]')?.textContent?.match(/\d+/)?.[0]) === b - 1, before, { timeout: 10_000 });
+  });
 
   // --- Government officer ---
   const gov = await newPage();
