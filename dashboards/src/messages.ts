@@ -621,6 +621,10 @@ export const labels: Labels = {
     ltv_breach: ['抵押率超限', 'LTV breach'],
   },
   alertKind: {
+    application_status: ['申请进度', 'Application status'],
+    loan_status: ['贷款状态', 'Loan status'],
+    pool_coverage: ['资金池覆盖', 'Pool coverage'],
+    disbursed: ['已放款', 'Disbursed'],
     overdue: ['逾期', 'Overdue'],
     default: ['违约', 'Default'],
     fee_grace: ['年费宽限期', 'Fee in grace'],
