@@ -457,6 +457,48 @@ async function main() {
     await ent.waitForFunction((b) => Number(document.querySelector('[data-unread]')?.textContent?.match(/\d+/)?.[0]) === b - 1, before, { timeout: 10_000 });
   });
 
+  let disbursementProposal = null;
+  await check('officer registers every pledge and proposes the disbursement', async () => {
+    await off.goto(`${base}/bank/registration`);
+    await off.locator(`[data-open-registration="${applicationId}"]`).click();
+    const pending = off.locator('[data-pledge-status=pending_registration]');
+    await pending.first().waitFor();
+    for (let i = 1; (await pending.count()) > 0; i++) {
+      assert(i <= 10, 'pledges stay pending');
+      const row = pending.first();
+      await row.locator('[data-reg-no]').fill(`E2E-${applicationId}-${i}`);
+      const res = off.waitForResponse((r) => r.url().includes(`/api/bank/applications/${applicationId}/registrations`));
+      await row.locator('[data-reg-save]').click();
+      const r = await res;
+      assert(r.ok(), `registration refused: ${await r.text()}`);
+      await off.locator('[data-reg-done]').waitFor();
+      await off.waitForTimeout(150);
+    }
+    await shots(off, '28-bank-registration-done');
+    const res = off.waitForResponse((r) => r.url().includes(`/api/bank/applications/${applicationId}/disbursement`));
+    await off.click('[data-disburse]');
+    const r = await res;
+    const body = await r.json();
+    assert(r.ok(), `disbursement refused: ${JSON.stringify(body)}`);
+    disbursementProposal = body.id ?? body.proposal?.id ?? null;
+  });
+  await check('manager approves the disbursement: the loan exists and the enterprise sees it', async () => {
+    await mgr.goto(`${base}/bank/proposals`);
+    const row = disbursementProposal ? mgr.locator(`[data-proposal="${disbursementProposal}"]`) : mgr.locator('[data-proposal]').first();
+    await row.locator('[data-approve]').click();
+    await mgr.locator('[data-decided]').waitFor();
+    const app = await apiGet(officerTokens.access_token, `/api/bank/applications/${applicationId}`);
+    assert(app.body.loan_id, `no loan: ${app.body.status}`);
+    await ent.goto(`${base}/enterprise/applications`);
+    await ent.locator('[data-table=loans] tbody tr').first().waitFor();
+    const loans = await ent.locator('[data-table=loans]').innerText();
+    assert(loans.includes(String(app.body.loan_id)), `loan ${app.body.loan_id} not shown`);
+    await shots(ent, '18-enterprise-loans');
+    await mgr.goto(`${base}/bank/portfolio`);
+    await mgr.click('[data-run-monitoring]');
+    await mgr.locator('[data-run-result]').waitFor({ timeout: 30_000 });
+  });
+
   // --- Government officer ---
   const gov = await newPage();
   const govTokens = await apiLogin('demo-gov-officer');

@@ -311,6 +311,10 @@ export const messages: Record<string, Pair> = {
   'reg.disbursementProposed': ['放款提议已提交，等待经理审批。', 'Disbursement proposed; a manager will approve it.'],
 
   'portfolio.title': ['贷后监控', 'Portfolio monitoring'],
+  'portfolio.runMonitoring': ['重估押品并检查预警', 'Revalue pledges and check alerts'],
+  'portfolio.runServicing': ['更新还款状态', 'Bring loans up to date'],
+  'portfolio.monitored': ['已重估 {loans} 笔贷款的 {patents} 件质押专利，新增预警 {alerts} 条。', 'Revalued {patents} pledged patents of {loans} loans; {alerts} new alerts.'],
+  'portfolio.serviced': ['已检查 {loans} 笔贷款，{changes} 笔状态变化。', 'Assessed {loans} loans; {changes} changed status.'],
   'portfolio.live': ['在贷笔数', 'Live loans'],
   'portfolio.overdue': ['逾期', 'Overdue'],
   'portfolio.defaulted': ['违约', 'Defaulted'],
