@@ -499,6 +499,34 @@ async function main() {
     await mgr.locator('[data-run-result]').waitFor({ timeout: 30_000 });
   });
 
+  await check('officer opens a disposal of a defaulted loan, records an offer, proposes the sale; the manager approves it', async () => {
+    await off.goto(`${base}/bank/disposals`);
+    const loan = off.locator('[data-defaulted]').first();
+    await loan.waitFor();
+    const opened = off.waitForResponse((r) => /\/api\/bank\/loans\/\d+\/disposals$/.test(r.url()) && r.request().method() === 'POST');
+    await loan.locator('[data-open-disposal]').click();
+    const o = await opened;
+    assert(o.ok(), `disposal refused: ${await o.text()}`);
+    const disposal = off.locator('[data-disposal-status=open]').first();
+    await disposal.waitFor();
+    const disposalId = await disposal.getAttribute('data-disposal');
+    await disposal.locator('[data-bidder]').fill('北京知识产权交易中心');
+    await disposal.locator('[data-offer-amount]').fill('150000');
+    await disposal.locator('[data-add-offer]').click();
+    await off.locator(`[data-disposal="${disposalId}"] [data-accept-offer]`).waitFor();
+    const accepted = off.waitForResponse((r) => r.url().includes('/accept'));
+    await off.locator(`[data-disposal="${disposalId}"] [data-accept-offer]`).click();
+    const a = await accepted;
+    assert(a.ok(), `acceptance refused: ${await a.text()}`);
+    await shots(off, '29-bank-disposal-offer');
+    await mgr.goto(`${base}/bank/proposals`);
+    const row = mgr.locator('[data-proposal]', { hasText: '处置成交' }).first();
+    await row.locator('[data-approve]').click();
+    await mgr.locator('[data-decided]').waitFor();
+    const d = await apiGet(officerTokens.access_token, `/api/bank/disposals/${disposalId}`);
+    assert(d.body.status !== 'open' && d.body.proceeds_fen === 15_000_000, `disposal ${JSON.stringify(d.body).slice(0, 200)}`);
+  });
+
   // --- Government officer ---
   const gov = await newPage();
   const govTokens = await apiLogin('demo-gov-officer');
