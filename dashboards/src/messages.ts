@@ -388,6 +388,8 @@ export const messages: Record<string, Pair> = {
   'fin.month': ['月份', 'Month'],
   'fin.total': ['合计', 'Total'],
   'fin.table': ['明细表（精确数据）', 'All figures'],
+  'fin.monthEnd': ['月末贷款余额', 'Outstanding at month end'],
+  'fin.aboveTolerance': ['不良率高于容忍度', 'Bad-loan rate above tolerance'],
   'fin.loansN': ['{n} 笔', '{n} loans'],
   'fin.enterprises_served': ['服务企业数', 'Enterprises served'],
   'fin.applications': ['申请笔数', 'Applications'],
