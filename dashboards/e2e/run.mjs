@@ -280,6 +280,8 @@ async function main() {
   let creditLine = 0;
   await check('enterprise values the new patents: credit line and waterfall chart', async () => {
     await ent.goto(`${base}/enterprise/patents`);
+    await ent.locator('[data-table=patents] tbody tr').first().waitFor();
+    await ent.waitForLoadState('networkidle');
     for (const n of numbers.slice(0, 3)) {
       // The newest are not necessarily on the first page: look them up through the list filter-free pages.
       let found = false;
@@ -290,7 +292,7 @@ async function main() {
           found = true;
         } else if (await ent.locator('[data-next-page]:not([disabled])').count()) {
           await ent.click('[data-next-page]');
-          await ent.waitForTimeout(150);
+          await ent.waitForLoadState('networkidle');
           await ent.locator('[data-table=patents] tbody tr').first().waitFor();
         } else break;
       }
