@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 
 // During development the API is the real `zhirong serve` (ZHIRONG_API, default :18080).
@@ -23,4 +23,4 @@ export default defineConfig({
   },
   server: { proxy: { '/api': { target: api, changeOrigin: false } } },
   test: { include: ['tests/**/*.test.ts'], environment: 'node' },
-} as any);
+});
