@@ -9,7 +9,7 @@ use actix_web::dev::{Server, Service};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::DefaultHeaders;
-use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpMessage, HttpServer, web};
 use tracing::Instrument;
 
 use crate::auth::guard::{self, require_roles};
@@ -256,8 +256,7 @@ pub fn run_with_clock(
             .service(routes::docs::docs_init)
             .service(routes::docs::docs_css)
             .service(routes::docs::docs_bundle)
-            .route("/", web::get().to(landing))
-            .default_service(web::to(not_found))
+            .default_service(web::to(routes::dashboards::serve))
     })
     .workers(settings.workers)
     .shutdown_timeout(10)
@@ -282,26 +281,3 @@ async fn hsts(
     }
     Ok(res)
 }
-
-async fn not_found() -> HttpResponse {
-    error_response(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route", None)
-}
-
-/// Until the dashboards land, `/` says what is here.
-async fn landing() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(LANDING)
-}
-
-const LANDING: &str = r#"<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>智融 Zhirong</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
-<h1>智融 Zhirong</h1>
-<p>知识产权质押融资风险平台 — IP-pledge financing risk platform.</p>
-<ul>
-<li><a href="/api/docs">API documentation (Swagger UI)</a></li>
-<li><a href="/readyz">Readiness</a></li>
-</ul>
-</body></html>
-"#;

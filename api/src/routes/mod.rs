@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod bank;
+pub mod dashboards;
 pub mod docs;
 pub mod enterprise;
 pub mod gov;

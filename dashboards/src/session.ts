@@ -1,0 +1,74 @@
+// Who is signed in: tokens and role, kept for the browser tab (sessionStorage), and where each
+// role's view lives.
+import { ref } from 'vue';
+
+export type Role = 'enterprise_user' | 'bank_officer' | 'bank_manager' | 'gov_officer' | 'gov_manager' | 'admin';
+export type Scope = 'enterprise' | 'bank' | 'gov' | 'admin';
+
+export interface Session {
+  access_token: string;
+  refresh_token: string;
+  role: Role;
+  org_id: number;
+  username: string;
+  org_name?: string;
+}
+
+const KEY = 'zhirong.session';
+
+function load(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  } catch {
+    return null;
+  }
+}
+
+export const session = ref<Session | null>(typeof sessionStorage === 'undefined' ? null : load());
+
+function store() {
+  if (session.value) sessionStorage.setItem(KEY, JSON.stringify(session.value));
+  else sessionStorage.removeItem(KEY);
+}
+
+export function startSession(tokens: any, username: string) {
+  session.value = {
+    access_token: tokens.access_token,
+    refresh_token: tokens.refresh_token,
+    role: tokens.role,
+    org_id: tokens.org_id,
+    username,
+  };
+  store();
+}
+
+export function saveTokens(tokens: any) {
+  if (!session.value) return;
+  session.value = { ...session.value, access_token: tokens.access_token, refresh_token: tokens.refresh_token };
+  store();
+}
+
+export function setOrgName(name: string) {
+  if (!session.value) return;
+  session.value = { ...session.value, org_name: name };
+  store();
+}
+
+export function clearSession() {
+  session.value = null;
+  store();
+}
+
+export function scopeOf(role: Role): Scope {
+  if (role === 'enterprise_user') return 'enterprise';
+  if (role === 'bank_officer' || role === 'bank_manager') return 'bank';
+  if (role === 'gov_officer' || role === 'gov_manager') return 'gov';
+  return 'admin';
+}
+
+export function homeOf(role: Role): string {
+  return `/${scopeOf(role)}`;
+}
+
+export const isManager = () => session.value?.role === 'bank_manager' || session.value?.role === 'gov_manager';
