@@ -344,7 +344,11 @@ fn bad_records_are_quarantined_and_a_page_twice_counts_once(backend: Backend) {
         .select((patents::forward_citations, patents::family_size))
         .first(&mut conn)
         .unwrap();
-    assert_eq!((cited, family), (77, 5), "the office's record replaces the indicators");
+    assert_eq!(
+        (cited, family),
+        (77, 5),
+        "the office's record replaces the indicators"
+    );
     let (paid, grace): (Option<chrono::NaiveDate>, i64) = (
         patents::table
             .find(patent)

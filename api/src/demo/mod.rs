@@ -18,6 +18,7 @@ use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::*;
 use crate::db::schema::*;
 use crate::db::{DbConnection, DbError};
+use zhirong_engine::valuation::value_patent;
 
 pub use generate::{DemoData, generate};
 
@@ -369,14 +370,29 @@ fn insert_all(
         loan_ids.push(id);
     }
 
+    let rows: std::collections::HashMap<i64, PatentRow> = patents::table
+        .filter(patents::id.eq_any(&patent_ids))
+        .select(PatentRow::as_select())
+        .load::<PatentRow>(conn)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let params = zhirong_engine::valuation::ValuationParams::default();
     for p in &data.pledges {
+        // The collateral value at pledging: zr-val-1 on the registration date (the patent as it
+        // is in the demo; its status then may have been better).
+        let collateral_fen = p.registration_date.and_then(|on| {
+            let row = rows.get(&patent_ids[p.patent])?;
+            let input = crate::services::enterprise::valuations::input_of(row).ok()?;
+            Some(value_patent(&input, on, &params).collateral_fen)
+        });
         diesel::insert_into(pledges::table)
             .values(NewPledge {
                 application_id: application_ids[p.application],
                 loan_id: p.loan.map(|l| loan_ids[l]),
                 patent_id: patent_ids[p.patent],
                 status: p.status.to_string(),
-                collateral_fen: None,
+                collateral_fen,
                 registration_no: p.registration_no.clone(),
                 registration_date: p.registration_date,
                 released_on: p.released_on,

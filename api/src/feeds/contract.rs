@@ -240,7 +240,9 @@ pub fn check(kind: FeedKind, v: &serde_json::Value, today: NaiveDate) -> Result<
                         inventors: count(v, "inventors")?,
                     };
                     if r == PatentRecord::default() {
-                        return Err("a record event carries at least one field of the patent".into());
+                        return Err(
+                            "a record event carries at least one field of the patent".into()
+                        );
                     }
                     PatentChange::Record(r)
                 }
@@ -349,7 +351,8 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("legal_status"), "{err}");
-        let number = PatentNumber::new_style(2013, crate::domain::PatentType::Invention, 2).to_string();
+        let number =
+            PatentNumber::new_style(2013, crate::domain::PatentType::Invention, 2).to_string();
         let r = check(
             FeedKind::Patent,
             &json!({"id": "b", "patent_number": number, "event": "record", "forward_citations": 31,

@@ -206,8 +206,10 @@ fn apply(
                             r.title.as_ref().map(|t| patents::title.eq(t)),
                             r.ipc_main.as_ref().map(|t| patents::ipc_main.eq(t)),
                             r.claims.map(|n| patents::claims.eq(n)),
-                            r.forward_citations.map(|n| patents::forward_citations.eq(n)),
-                            r.backward_citations.map(|n| patents::backward_citations.eq(n)),
+                            r.forward_citations
+                                .map(|n| patents::forward_citations.eq(n)),
+                            r.backward_citations
+                                .map(|n| patents::backward_citations.eq(n)),
                             r.family_size.map(|n| patents::family_size.eq(n)),
                             r.inventors.map(|n| patents::inventors.eq(n)),
                             patents::updated_at.eq(now),
