@@ -243,6 +243,15 @@ pub fn ingest_page(
             received: page.records.len(),
             ..Ingested::default()
         };
+        // The page's ids already ingested, in one statement (and those seen on this page).
+        let ids: Vec<String> = page.records.iter().filter_map(record_id).collect();
+        let mut seen: std::collections::HashSet<String> = feed_records::table
+            .filter(feed_records::provider_id.eq(provider_id))
+            .filter(feed_records::record_id.eq_any(&ids))
+            .select(feed_records::record_id)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect();
         for raw in &page.records {
             let record = match check(kind, raw, today) {
                 Ok(r) => r,
@@ -260,12 +269,7 @@ pub fn ingest_page(
                     continue;
                 }
             };
-            let seen: i64 = feed_records::table
-                .filter(feed_records::provider_id.eq(provider_id))
-                .filter(feed_records::record_id.eq(record.id()))
-                .count()
-                .get_result(conn)?;
-            if seen > 0 {
+            if !seen.insert(record.id().to_string()) {
                 done.duplicates += 1;
                 continue;
             }
