@@ -10,41 +10,20 @@
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use zhirong_api::clock::SystemClock;
 use zhirong_api::db::{DatabaseUrl, open_pool};
 use zhirong_api::feeds::{self, NewProvider, client::Policy};
-use zhirong_tests::{Backend, TestDb, load_demo, zhirong_bin};
+use zhirong_tests::{Backend, DemoProvider, TestDb, load_demo};
 
 fn main() {
     let n: u64 = std::env::args()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(20_000);
-    let free = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = free.local_addr().unwrap();
-    drop(free);
-    let mut provider = std::process::Command::new(zhirong_bin())
-        .args([
-            "feed",
-            "serve-demo",
-            "--bind",
-            &addr.to_string(),
-            "--backlog",
-            &n.to_string(),
-            "--per-minute",
-            "0",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(provider.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let provider = DemoProvider::start(n);
+    let addr = provider.addr;
     let mut backends = vec![Backend::Sqlite];
     if std::env::var_os("ZHIRONG_TEST_PG").is_some() {
         backends.push(Backend::Postgres);
@@ -115,6 +94,5 @@ fn main() {
             );
         }
     }
-    let _ = provider.kill();
-    let _ = provider.wait();
+    drop(provider);
 }

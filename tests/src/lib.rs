@@ -685,3 +685,50 @@ pub fn xlsx(rows: &[Vec<serde_json::Value>]) -> Vec<u8> {
     .to_xlsx()
     .expect("xlsx")
 }
+
+/// The demo provider (`zhirong feed serve-demo`) on a free loopback port, serving `backlog`
+/// records and no more; stopped when dropped.
+pub struct DemoProvider {
+    child: Child,
+    pub addr: SocketAddr,
+    /// The pledged patent whose fee lapses in the stream's first record.
+    pub first_pledged: String,
+}
+
+impl DemoProvider {
+    pub fn start(backlog: u64) -> Self {
+        let free = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        let addr = free.local_addr().expect("address");
+        drop(free);
+        let mut child = Command::new(zhirong_bin())
+            .args(["feed", "serve-demo", "--bind", &addr.to_string()])
+            .args(["--backlog", &backlog.to_string(), "--per-minute", "0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn the demo provider");
+        // It prints one line once it listens, ending with the first record's patent.
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the demo provider's first line");
+        let first_pledged = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(')')
+            .to_string();
+        Self {
+            child,
+            addr,
+            first_pledged,
+        }
+    }
+}
+
+impl Drop for DemoProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -24,7 +24,8 @@ use zhirong_api::feeds::client::{Circuit, FetchError, Policy};
 use zhirong_api::feeds::contract::Page;
 use zhirong_api::feeds::{self, NewProvider, ingest::ingest_page};
 use zhirong_tests::{
-    Backend, Client, DEMO_PASSWORD, Server, TestDb, load_demo, on_both_backends, zhirong,
+    Backend, Client, DEMO_PASSWORD, DemoProvider, Server, TestDb, load_demo, on_both_backends,
+    zhirong,
 };
 
 /// What the stub does with the next request.
@@ -178,6 +179,15 @@ fn page(records: Vec<Value>, next: &str, more: bool) -> String {
     json!({"records": records, "next_cursor": next, "has_more": more}).to_string()
 }
 
+/// Where the provider's next poll starts.
+fn cursor_of(db: &TestDb, provider: i64) -> Option<String> {
+    feed_providers::table
+        .find(provider)
+        .select(feed_providers::cursor)
+        .first(&mut db.connect())
+        .unwrap()
+}
+
 fn count_records(db: &TestDb, provider: i64) -> i64 {
     feed_records::table
         .filter(feed_records::provider_id.eq(provider))
@@ -298,11 +308,7 @@ fn bad_records_are_quarantined_and_a_page_twice_counts_once(backend: Backend) {
         reasons[0].1.contains("event_type \"alien_abduction\""),
         "{reasons:?}"
     );
-    let cursor: Option<String> = feed_providers::table
-        .find(ent.id)
-        .select(feed_providers::cursor)
-        .first(&mut conn)
-        .unwrap();
+    let cursor = cursor_of(&db, ent.id);
     assert_eq!(cursor.as_deref(), Some("p1"));
     let events = |conn: &mut zhirong_api::db::DbConnection| -> i64 {
         risk_events::table
@@ -405,11 +411,7 @@ fn a_crash_before_the_commit_loses_nothing_and_doubles_nothing(backend: Backend)
     );
     assert!(crashed.is_err());
     assert_eq!(count_records(&db, ent.id), 0, "nothing of the page is kept");
-    let cursor: Option<String> = feed_providers::table
-        .find(ent.id)
-        .select(feed_providers::cursor)
-        .first(&mut conn)
-        .unwrap();
+    let cursor = cursor_of(&db, ent.id);
     assert_eq!(cursor, None, "the cursor did not move");
     // The restart: the provider serves from the saved cursor (the start), both pages.
     stub.script(vec![Step::Answer(200, p1), Step::Answer(200, p2)]);
@@ -418,11 +420,7 @@ fn a_crash_before_the_commit_loses_nothing_and_doubles_nothing(backend: Backend)
     assert!(out.error.is_none(), "{:?}", out.error);
     assert_eq!((out.pages, out.ingested.applied), (2, 5));
     assert_eq!(count_records(&db, ent.id), 5);
-    let cursor: Option<String> = feed_providers::table
-        .find(ent.id)
-        .select(feed_providers::cursor)
-        .first(&mut conn)
-        .unwrap();
+    let cursor = cursor_of(&db, ent.id);
     assert_eq!(cursor.as_deref(), Some("c4"));
 
     // The same records from a file (CSV) under another source are checked the same way.
@@ -455,6 +453,25 @@ fn a_crash_before_the_commit_loses_nothing_and_doubles_nothing(backend: Backend)
         said.contains("2 records, 1 applied, 0 duplicates, 1 quarantined"),
         "{said}"
     );
+    // The same source for the other kind of record is refused (exit 2), naming both kinds.
+    let out = zhirong(&db.url)
+        .args([
+            "feed",
+            "load",
+            file.to_str().unwrap(),
+            "--kind",
+            "patent",
+            "--source",
+            "bank-file",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("holds enterprise records, not patent"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The demo provider feeds a running server: its first record (a pledged patent's fee paid only
@@ -463,34 +480,8 @@ fn a_crash_before_the_commit_loses_nothing_and_doubles_nothing(backend: Backend)
 fn the_demo_provider_raises_a_fee_alert_within_one_interval(backend: Backend) {
     let db = TestDb::new(backend);
     load_demo(&db);
-    let free = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = free.local_addr().unwrap();
-    drop(free);
-    let mut provider = std::process::Command::new(zhirong_tests::zhirong_bin())
-        .args([
-            "feed",
-            "serve-demo",
-            "--bind",
-            &addr.to_string(),
-            "--backlog",
-            "50",
-            "--per-minute",
-            "0",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(provider.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let number = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .trim_end_matches(')')
-        .to_string();
+    let provider = DemoProvider::start(50);
+    let (addr, number) = (provider.addr, provider.first_pledged.clone());
     let server = Server::start(&db.url);
     let login = |u: &str| -> Client { server.client().login(u, DEMO_PASSWORD).0 };
     let admin = login("demo-admin");
@@ -572,8 +563,7 @@ fn the_demo_provider_raises_a_fee_alert_within_one_interval(backend: Backend) {
         "{}",
         metrics.body
     );
-    let _ = provider.kill();
-    let _ = provider.wait();
+    drop(provider);
 }
 
 /// Killed for real (SIGKILL) while a poll waits for its second page: the first page, committed,
@@ -614,11 +604,7 @@ fn a_killed_poll_goes_on_from_its_cursor(backend: Backend) {
         3,
         "the first page was committed"
     );
-    let cursor: Option<String> = feed_providers::table
-        .find(ent.id)
-        .select(feed_providers::cursor)
-        .first(&mut db.connect())
-        .unwrap();
+    let cursor = cursor_of(&db, ent.id);
     assert_eq!(cursor.as_deref(), Some("k2"));
     let out = zhirong(&db.url)
         .args(["feed", "poll", "--provider", "stub-kill"])

@@ -626,8 +626,15 @@ fn financing_reports_match_the_raw_rows(backend: Backend) {
     let lent_at = header.iter().position(|h| h == "放款金额(元)").unwrap();
     for (row, json_row) in cells[1..].iter().zip(report_rows) {
         assert_eq!(row[0].to_string(), json_row["label"].as_str().unwrap());
-        let yuan = json_row["lent_fen"].as_i64().unwrap() as f64 / 100.0;
-        assert_eq!(row[lent_at], Data::Float(yuan));
+        // The cell's number to the fen, as decimal text: exactly the integer fen in 元.
+        let fen = json_row["lent_fen"].as_i64().unwrap();
+        let Data::Float(cell) = row[lent_at] else {
+            panic!("{:?} is not a number", row[lent_at])
+        };
+        assert_eq!(
+            format!("{cell:.2}"),
+            format!("{}.{:02}", fen / 100, fen % 100)
+        );
     }
     assert_eq!(cells.last().unwrap()[0].to_string(), "合计");
     let csv = officer.get("/api/gov/reports/financing?group_by=month&format=csv");

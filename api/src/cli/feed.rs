@@ -90,7 +90,11 @@ pub fn run(settings: &Settings, command: FeedCommand) -> Result<(), CliError> {
             let records = feeds::records_of_file(&file).map_err(CliError::Usage)?;
             let mut conn = settings.database_url.connect()?;
             let done = feeds::load_file(&mut conn, records, kind, &source, SystemClock.now())
-                .map_err(CliError::failure)?;
+                .map_err(|e| match e {
+                    // A source that holds the other kind of record: the caller's mistake.
+                    crate::error::ApiError::BadRequest { message, .. } => CliError::Usage(message),
+                    other => CliError::failure(other),
+                })?;
             println!(
                 "{}: {} records, {} applied, {} duplicates, {} quarantined, {} about patents or enterprises not on the platform",
                 file.display(),
