@@ -39,6 +39,10 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: i64 },
     #[error("{0}")]
     Unavailable(String),
+    /// The database or its storage cannot take the request now (connection lost, read-only,
+    /// disk full): 503 with the fault's code; the operator reads the cause in the log.
+    #[error("{}", .0.message())]
+    Storage(crate::db::StorageFault),
     #[error("internal error")]
     Internal(String),
 }
@@ -106,6 +110,7 @@ impl ApiError {
             Self::Detailed { code, .. } => code,
             Self::TooManyRequests { .. } => "TOO_MANY_ATTEMPTS",
             Self::Unavailable(_) => "UNAVAILABLE",
+            Self::Storage(fault) => fault.code(),
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -139,7 +144,7 @@ impl ResponseError for ApiError {
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Detailed { status, .. } => *status,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -184,6 +189,15 @@ impl ResponseError for ApiError {
                 res
             }
             Self::Unavailable(m) => error_response(self.status_code(), self.code(), m, None),
+            Self::Storage(fault) => {
+                let mut res =
+                    error_response(self.status_code(), self.code(), fault.message(), None);
+                res.headers_mut().insert(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from_static("5"),
+                );
+                res
+            }
             Self::Internal(detail) => {
                 tracing::error!(detail = %detail, "internal error");
                 error_response(
@@ -199,11 +213,17 @@ impl ResponseError for ApiError {
 
 impl From<crate::db::DbError> for ApiError {
     fn from(e: crate::db::DbError) -> Self {
+        use crate::db::{DbError, StorageFault};
         match e {
-            crate::db::DbError::Query(diesel::result::Error::NotFound) => Self::NotFound,
-            crate::db::DbError::Connect(m) => {
-                Self::Unavailable(format!("database unavailable: {m}"))
-            }
+            DbError::Query(diesel::result::Error::NotFound) => Self::NotFound,
+            DbError::Query(e) => match StorageFault::of(&e) {
+                Some(fault) => {
+                    tracing::error!(code = fault.code(), detail = %e, "database fault");
+                    Self::Storage(fault)
+                }
+                None => Self::Internal(DbError::Query(e).to_string()),
+            },
+            DbError::Connect(m) => Self::Unavailable(format!("database unavailable: {m}")),
             other => Self::Internal(other.to_string()),
         }
     }

@@ -92,13 +92,13 @@ pub fn run_with_clock(
                 )
                 .into()
             }))
-            .app_data(web::PathConfig::default().error_handler(|err, _req| {
+            .app_data(web::PathConfig::default().error_handler(|err, req| {
                 let message = err.to_string();
-                actix_web::error::InternalError::from_response(
-                    err,
-                    error_response(StatusCode::NOT_FOUND, "NOT_FOUND", &message, None),
-                )
-                .into()
+                // `PUT /patents/import` reached `PUT /patents/{id}`: the path is a route of its own.
+                let res = routes::docs::wrong_method(req.path(), true).unwrap_or_else(|| {
+                    error_response(StatusCode::NOT_FOUND, "NOT_FOUND", &message, None)
+                });
+                actix_web::error::InternalError::from_response(err, res).into()
             }))
             .app_data(web::QueryConfig::default().error_handler(|err, _req| {
                 let message = err.to_string();

@@ -236,6 +236,17 @@ impl Server {
         }
     }
 
+    /// Kills the server with SIGKILL, as a power cut or the OOM killer would: no shutdown runs.
+    pub fn crash(mut self) {
+        self.child.kill().expect("kill -9");
+        self.child.wait().expect("wait");
+    }
+
+    /// Whether the process is still running (it has not exited on its own).
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("wait").is_none()
+    }
+
     /// Sends SIGTERM and waits for the exit status.
     pub fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
@@ -310,10 +321,21 @@ pub fn http_request_bytes(
     headers: &[(&str, &str)],
     body: Option<&[u8]>,
 ) -> HttpResponse {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
+    try_http_request_bytes(addr, method, path, headers, body)
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+}
+
+/// [`http_request_bytes`] that reports a connection refused, reset or cut short (a server killed
+/// mid-request, say) as an error instead of panicking.
+pub fn try_http_request_bytes(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> std::io::Result<HttpResponse> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept-Encoding: identity\r\n"
     );
@@ -331,11 +353,11 @@ pub fn http_request_bytes(
         head.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).expect("send head");
+    stream.write_all(head.as_bytes())?;
     // The server may answer (413, 400) and close before it has read a large body.
     let _ = stream.write_all(body);
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read");
+    stream.read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
@@ -343,7 +365,12 @@ pub fn http_request_bytes(
         .next()
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|s| s.parse().ok())
-        .expect("status line");
+        .ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!("no status line in {} bytes", raw.len()),
+            )
+        })?;
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| {
             l.split_once(':')
@@ -362,12 +389,12 @@ pub fn http_request_bytes(
         Some(at) if !chunked => raw[at + 4..].to_vec(),
         _ => body.clone().into_bytes(),
     };
-    HttpResponse {
+    Ok(HttpResponse {
         status,
         headers,
         body,
         bytes,
-    }
+    })
 }
 
 /// A caller with (optionally) a bearer token.
@@ -417,6 +444,26 @@ impl Client {
         let mut auth = String::new();
         let h = self.headers(&mut auth, extra);
         http_request(self.addr, "POST", path, &h, Some(&body.to_string()))
+    }
+
+    /// [`Client::post`] that returns a lost connection as an error (see [`try_http_request_bytes`]).
+    pub fn try_post(&self, path: &str, body: &serde_json::Value) -> std::io::Result<HttpResponse> {
+        let mut auth = String::new();
+        let h = self.headers(&mut auth, &[]);
+        try_http_request_bytes(
+            self.addr,
+            "POST",
+            path,
+            &h,
+            Some(body.to_string().as_bytes()),
+        )
+    }
+
+    /// [`Client::get`] that returns a lost connection as an error.
+    pub fn try_get(&self, path: &str) -> std::io::Result<HttpResponse> {
+        let mut auth = String::new();
+        let h = self.headers(&mut auth, &[]);
+        try_http_request_bytes(self.addr, "GET", path, &h, None)
     }
 
     pub fn put(&self, path: &str, body: &serde_json::Value) -> HttpResponse {

@@ -32,3 +32,17 @@ pub const ENTERPRISE: &[Role] = &[Role::EnterpriseUser];
 pub const BANK: &[Role] = &[Role::BankOfficer, Role::BankManager];
 pub const GOV: &[Role] = &[Role::GovOfficer, Role::GovManager];
 pub const ADMIN: &[Role] = &[Role::Admin];
+
+/// The roles the guard lets through to `path` (a route of the OpenAPI document), or None when
+/// the path is not under a role's scope.
+pub fn roles_of_path(path: &str) -> Option<&'static [Role]> {
+    [
+        ("/api/enterprise/", ENTERPRISE),
+        ("/api/bank/", BANK),
+        ("/api/gov/", GOV),
+        ("/api/admin/", ADMIN),
+    ]
+    .into_iter()
+    .find(|(prefix, _)| path.starts_with(prefix))
+    .map(|(_, roles)| roles)
+}

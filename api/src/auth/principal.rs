@@ -51,7 +51,8 @@ impl Principal {
 /// whether the token's session was revoked.
 type UserState = (String, String, i64, bool, bool);
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+/// The token of an `Authorization: Bearer <token>` header (public for the fuzz targets).
+pub fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)?

@@ -425,6 +425,7 @@ fn serve(settings: Settings, bind: Option<String>) -> Result<(), CliError> {
         for m in &applied {
             tracing::info!(migration = %m, "applied migration");
         }
+        db::check_writable(&mut conn)?;
     }
     let listener = TcpListener::bind(&settings.bind)
         .map_err(|e| CliError::Usage(format!("cannot listen on {}: {e}", settings.bind)))?;

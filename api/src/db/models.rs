@@ -369,6 +369,7 @@ pub struct LoanRecord {
     pub days_past_due: i32,
     pub defaulted_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub created_at: NaiveDateTime,
     pub repayment_method: String,
     pub conditions: Option<String>,

@@ -1,6 +1,7 @@
 //! Domain types that parse their input, so an invalid value cannot exist past the entry point.
 
 pub mod industry;
+pub mod instant;
 pub mod money;
 pub mod patent_number;
 pub mod schedule;

@@ -54,6 +54,7 @@ pub fn record(
 pub struct JobView {
     pub job: String,
     pub runs: i64,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub last_started_at: NaiveDateTime,
     pub last_duration_ms: i64,
     pub last_records: i64,

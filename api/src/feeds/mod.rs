@@ -94,6 +94,7 @@ pub struct ProviderView {
     /// Where the next poll starts.
     pub cursor: Option<String>,
     pub enabled: bool,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -118,6 +119,7 @@ pub struct QuarantinedRecord {
     pub record_id: Option<String>,
     pub payload: String,
     pub reason: String,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub received_at: NaiveDateTime,
 }
 

@@ -13,6 +13,7 @@ use crate::services::users::{self, NewUserRequest, UserError};
 use crate::startup::{AppState, RequestId};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgQuery {
     /// enterprise, bank, guarantor, district or operator
     pub kind: Option<String>,

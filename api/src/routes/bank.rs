@@ -27,6 +27,7 @@ use crate::services::proposals::Proposal;
 use crate::startup::{AppState, RequestId};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FormatQuery {
     /// json (default) or html (a printable page for the credit file).

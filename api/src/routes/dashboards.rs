@@ -27,6 +27,10 @@ fn file(path: &str) -> Option<(&'static [u8], &'static str)> {
 pub async fn serve(req: HttpRequest) -> HttpResponse {
     let path = req.path();
     let is_api = path == "/api" || path.starts_with("/api/");
+    // A documented route asked with a method it does not have: 405 naming the ones it has.
+    if let Some(res) = super::docs::wrong_method(path, false) {
+        return res;
+    }
     if is_api || !(req.method() == Method::GET || req.method() == Method::HEAD) {
         return error_response(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route", None);
     }

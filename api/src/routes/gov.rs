@@ -18,6 +18,7 @@ use crate::services::proposals::Proposal;
 use crate::startup::{AppState, RequestId};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// json (default), csv or xlsx.
@@ -25,6 +26,7 @@ pub struct ExportQuery {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// bank (default), district, industry or month.

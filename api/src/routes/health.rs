@@ -17,7 +17,7 @@ pub struct Health {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Readiness {
+pub struct ServiceReadiness {
     /// `ready` when the database answers and its schema is current.
     pub status: &'static str,
     /// `sqlite` or `postgres`.
@@ -42,7 +42,7 @@ pub async fn healthz() -> HttpResponse {
     path = "/readyz",
     tag = "operations",
     responses(
-        (status = 200, body = Readiness),
+        (status = 200, body = ServiceReadiness),
         (status = 503, description = "database unreachable or migrations pending", body = crate::error::ErrorBody)
     )
 )]
@@ -64,7 +64,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
             pending.join(", ")
         )));
     }
-    Ok(HttpResponse::Ok().json(Readiness {
+    Ok(HttpResponse::Ok().json(ServiceReadiness {
         status: "ready",
         database: backend,
         migrations: "current",

@@ -12,6 +12,7 @@ use crate::services::proposals::{self as service, Decision};
 use crate::startup::{AppState, RequestId};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// pending, approved or sent_back
     pub status: Option<String>,

@@ -28,7 +28,9 @@ pub struct Proposal {
     pub status: String,
     pub decided_by: Option<i64>,
     pub decision_note: Option<String>,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub decided_at: Option<NaiveDateTime>,
 }
 

@@ -25,6 +25,7 @@ pub fn valuation_params() -> ValuationParams {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// `all` (default): nothing is written unless every row is good. `valid_only`: the good rows
     /// are written and the bad ones reported.

@@ -36,6 +36,7 @@ const SORTS: [&str; 10] = [
 const RATINGS: [&str; 4] = ["normal", "watch", "warning", "critical"];
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
     /// submitted, under_review, approved, rejected or withdrawn; all sent applications when absent.
@@ -78,6 +79,7 @@ pub struct QueueItem {
     /// zr-risk-1 rating today: normal, watch, warning, critical.
     pub rating: String,
     pub composite: f64,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub submitted_at: Option<NaiveDateTime>,
     /// Days since submission.
     pub age_days: i64,
@@ -117,7 +119,9 @@ pub struct ApplicationDetail {
     /// submitted, under_review, approved, rejected, withdrawn
     pub status: String,
     pub credit_line_fen: Option<i64>,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub submitted_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub decided_at: Option<NaiveDateTime>,
     /// The approved terms, once approved.
     pub approved_amount_fen: Option<i64>,

@@ -28,6 +28,7 @@ pub struct LoanQuality {
     pub period_end: NaiveDate,
     pub npl_rate_bp: i32,
     pub declared_by: Option<i64>,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub created_at: NaiveDateTime,
 }
 

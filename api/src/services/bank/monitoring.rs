@@ -50,6 +50,7 @@ pub struct PortfolioLoan {
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LoanQuery {
     /// active, overdue, defaulted, repaid or written_off; every loan when absent.
@@ -67,16 +68,20 @@ pub struct BankAlert {
     pub enterprise_id: i64,
     pub loan_id: Option<i64>,
     pub patent_id: Option<i64>,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub raised_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub acknowledged_at: Option<NaiveDateTime>,
     pub acknowledged_by: Option<i64>,
     pub assigned_to: Option<i64>,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub resolved_at: Option<NaiveDateTime>,
     pub resolved_by: Option<i64>,
     pub resolution: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AlertQuery {
     /// open (not resolved, the default), resolved or all.

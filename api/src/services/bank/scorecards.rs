@@ -23,6 +23,7 @@ use crate::services::proposals::{self as maker_checker, NewProposal, Proposal};
 pub const ACTIVATION_KIND: &str = "bank.scorecard_activation";
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ScorecardUploadQuery {
     /// A name for the model (1–100 characters).
@@ -45,7 +46,9 @@ pub struct ScorecardSummary {
     pub variables: Vec<String>,
     pub training_rows: usize,
     pub auc: f64,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub activated_at: Option<NaiveDateTime>,
 }
 

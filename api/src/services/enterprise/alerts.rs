@@ -33,7 +33,9 @@ pub struct AlertView {
     pub details: serde_json::Value,
     pub loan_id: Option<i64>,
     pub patent_id: Option<i64>,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub raised_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub read_at: Option<NaiveDateTime>,
 }
 
@@ -65,6 +67,7 @@ pub struct AlertsView {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AlertQuery {
     /// Only the alerts not yet read.
     pub unread: Option<bool>,

@@ -66,8 +66,11 @@ pub struct ApplicationView {
     /// The bank's decision, once there is one.
     pub proposed_rate_bp: Option<i32>,
     pub decision_reason: Option<String>,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub submitted_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub decided_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub created_at: NaiveDateTime,
     pub patents: Vec<ApplicationPatent>,
 }

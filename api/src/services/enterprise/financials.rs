@@ -60,6 +60,7 @@ pub struct StatementView {
     pub liabilities_fen: i64,
     pub headcount: i32,
     pub ratios: Ratios,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 

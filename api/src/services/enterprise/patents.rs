@@ -374,6 +374,7 @@ pub struct PatentView {
     pub co_owner_consent: bool,
     /// Named in a pledge or an open application: it cannot be removed.
     pub pledged: bool,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -477,6 +478,7 @@ pub fn get(conn: &mut DbConnection, org_id: i64, id: i64) -> Result<PatentView, 
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PatentQuery {
     /// Legal status: valid, under_invalidation, pending, lapsed, invalidated, expired.
     pub status: Option<String>,

@@ -56,6 +56,7 @@ pub struct ClaimDetail {
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimQuery {
     /// filed, under_review, approved, rejected or paid.

@@ -41,7 +41,7 @@ pub struct SimulationRequest {
     pub horizon_years: Option<f64>,
     /// A stress scenario: `pd_multiplier`, `rho`, `ltv_limit`, `value_shock` by IPC section
     /// (e.g. `{"G": 0.3}` for a 30 % fall), `lapsed_patents`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub stress: Option<StressScenario>,
 }
 
@@ -57,11 +57,14 @@ pub struct SimulationView {
     pub params: serde_json::Value,
     /// The engine's report (figures, quantiles, depletion probability, balance for 99 % cover,
     /// stress section), once done.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub result: Option<serde_json::Value>,
     pub error: Option<String>,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub started_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub finished_at: Option<NaiveDateTime>,
 }
 
