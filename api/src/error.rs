@@ -188,10 +188,9 @@ impl ResponseError for ApiError {
                 }
                 res
             }
-            Self::Unavailable(m) => error_response(self.status_code(), self.code(), m, None),
-            Self::Storage(fault) => {
+            Self::Unavailable(_) | Self::Storage(_) => {
                 let mut res =
-                    error_response(self.status_code(), self.code(), fault.message(), None);
+                    error_response(self.status_code(), self.code(), &self.to_string(), None);
                 res.headers_mut().insert(
                     actix_web::http::header::RETRY_AFTER,
                     actix_web::http::header::HeaderValue::from_static("5"),
