@@ -3,7 +3,7 @@
 //! reported with its row, column and reason; nothing is written unless every row is good, or,
 //! when the caller asks for it, only the good rows are.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use actix_web::http::StatusCode;
 use chrono::NaiveDateTime;
@@ -175,7 +175,9 @@ fn cell_text(cell: &calamine::Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) if d.is_datetime() => {
+        // Only Excel's own range (serials 0 to 9999-12-31) is a date: calamine's conversion
+        // overflows beyond it (a panic with overflow checks, a wrong date without).
+        Data::DateTime(d) if d.is_datetime() && (0.0..2_958_466.0).contains(&d.as_f64()) => {
             let (y, m, day, ..) = d.to_ymd_hms_milli();
             format!("{y:04}-{m:02}-{day:02}")
         }
@@ -186,9 +188,45 @@ fn cell_text(cell: &calamine::Data) -> String {
     }
 }
 
-/// The first sheet of an .xlsx workbook, row by row (empty rows dropped).
+/// The rightmost column an .xlsx upload may use (IV, the 256th): cells further right are
+/// refused, not laid out in a grid that wide.
+pub const MAX_COLUMNS: u32 = 256;
+
+/// A cell's name as Excel shows it, e.g. `XFD1048576` for 0-based (row, column).
+fn cell_name(row: u32, column: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = u64::from(column) + 1;
+    while c > 0 {
+        c -= 1;
+        letters.push(char::from(b'A' + (c % 26) as u8));
+        c /= 26;
+    }
+    letters.reverse();
+    format!(
+        "{}{}",
+        letters.into_iter().collect::<String>(),
+        u64::from(row) + 1
+    )
+}
+
+/// The first sheet of an .xlsx workbook, row by row (empty rows dropped). calamine 0.31 panics
+/// on some malformed sheets (a shared-string cell past the end of the table: `strings[idx]`
+/// unchecked); such a file is refused like any unreadable workbook.
 fn xlsx_records(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
-    use calamine::Reader;
+    std::panic::catch_unwind(|| read_xlsx(bytes)).unwrap_or_else(|_| {
+        Err(ApiError::bad_request(
+            "NOT_EXCEL",
+            "the file is not a readable Excel workbook: its first sheet is malformed (a cell refers to a shared string the workbook does not have, or similar)",
+            Some("file"),
+        ))
+    })
+}
+
+/// [`xlsx_records`] itself. The cells are read one by one and kept by row: a sheet's used
+/// range can be far larger than its content (a cell at `XFD1048576` next to `A1`), and laying
+/// it out as one grid would take gigabytes.
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
+    use calamine::{DataType, Reader};
     let not_excel = |e: String| {
         ApiError::bad_request(
             "NOT_EXCEL",
@@ -198,14 +236,58 @@ fn xlsx_records(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
     };
     let mut book =
         calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| not_excel(e.to_string()))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| not_excel("it has no sheet".into()))?
-        .map_err(|e| not_excel(e.to_string()))?;
-    let mut records: Vec<Vec<String>> = range
-        .rows()
-        .map(|row| row.iter().map(cell_text).collect::<Vec<String>>())
-        .filter(|row| row.iter().any(|c| !c.is_empty()))
+    let sheet = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| not_excel("it has no sheet".into()))?;
+    let mut cells = match book.worksheet_cells_reader(&sheet) {
+        Ok(cells) => cells,
+        // A chart sheet first: no cells (the file is then empty), as calamine's range reads it.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(not_excel(e.to_string())),
+    };
+    // The columns every non-empty cell spans (as calamine's used range), and the rows that hold
+    // some text, each by column.
+    let (mut first_col, mut last_col) = (u32::MAX, 0);
+    let mut rows: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
+    while let Some(cell) = cells.next_cell().map_err(|e| not_excel(e.to_string()))? {
+        if cell.get_value().is_empty() {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        if c >= MAX_COLUMNS {
+            return Err(ApiError::bad_request(
+                "TOO_MANY_COLUMNS",
+                format!(
+                    "cell {} is right of column IV: an upload reads the first {MAX_COLUMNS} columns; delete what is beyond the table",
+                    cell_name(r, c)
+                ),
+                Some("file"),
+            ));
+        }
+        first_col = first_col.min(c);
+        last_col = last_col.max(c);
+        let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        if !rows.contains_key(&r) && rows.len() > MAX_ROWS {
+            return Err(ApiError::bad_request(
+                "TOO_MANY_ROWS",
+                format!("at most {MAX_ROWS} rows per upload; split the file"),
+                Some("file"),
+            ));
+        }
+        rows.entry(r).or_default().insert(c, text);
+    }
+    let mut records: Vec<Vec<String>> = rows
+        .into_values()
+        .map(|row| {
+            (first_col..=last_col)
+                .map(|c| row.get(&c).cloned().unwrap_or_default())
+                .collect()
+        })
         .collect();
     // Trailing empty header cells (a sheet's used range can be wider than its columns) go, and
     // the rows are cut to the header's width when the cells beyond it are empty.
@@ -427,6 +509,120 @@ mod tests {
             ]
         );
         assert!(parse("a,\"open").is_err());
+    }
+
+    /// A workbook whose first sheet is `sheet_data` (the `<row>` elements); cell style `s="1"`
+    /// is a date format.
+    fn workbook(sheet_data: &str) -> Vec<u8> {
+        use std::io::Write as _;
+        let ns = "http://schemas.openxmlformats.org";
+        let parts = [
+            (
+                "_rels/.rels",
+                format!(
+                    r#"<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "xl/workbook.xml",
+                format!(
+                    r#"<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+                ),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                format!(
+                    r#"<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+                ),
+            ),
+            (
+                "xl/styles.xml",
+                format!(
+                    r#"<styleSheet xmlns="{ns}/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+                ),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                format!(
+                    r#"<worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>"#
+                ),
+            ),
+        ];
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap_or_default();
+            zip.write_all(text.as_bytes()).unwrap_or_default();
+        }
+        zip.finish().map(|c| c.into_inner()).unwrap_or_default()
+    }
+
+    fn xlsx(sheet_data: &str) -> Upload {
+        Upload {
+            filename: "patents.xlsx".into(),
+            bytes: workbook(sheet_data),
+        }
+    }
+
+    /// Found by fuzz/patent_xlsx: two cells at A1 and XFD1048576 made calamine lay out a grid
+    /// of 17 billion cells (the allocation aborted the process). Far-right cells are refused
+    /// naming the cell; rows far down cost nothing.
+    #[test]
+    fn a_cell_far_right_is_refused_by_name_and_a_row_far_down_is_read() {
+        let far_right = records_of(&xlsx(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#,
+        ));
+        match far_right {
+            Err(ApiError::BadRequest { code, message, .. }) => {
+                assert_eq!(code, "TOO_MANY_COLUMNS");
+                assert!(message.contains("XFD1048576"), "{message}");
+            }
+            other => panic!("expected TOO_MANY_COLUMNS, got {other:?}"),
+        }
+        let far_down = records_of(&xlsx(
+            r#"<row r="1"><c r="B1" t="inlineStr"><is><t>a</t></is></c><c r="C1"><v>2</v></c></row><row r="1048576"><c r="B1048576"><v>1</v></c></row>"#,
+        ));
+        assert_eq!(
+            far_down.ok(),
+            Some(vec![
+                vec!["a".to_string(), "2".to_string()],
+                vec!["1".to_string(), String::new()]
+            ])
+        );
+    }
+
+    /// A date-formatted cell beyond Excel's range (1e300) overflowed in calamine's conversion
+    /// (a panic in debug builds, 1899-12-30 in release): it stays a number, which the date
+    /// check then refuses naming the column.
+    #[test]
+    fn a_date_cell_beyond_excels_range_stays_a_number() {
+        let records = records_of(&xlsx(
+            r#"<row r="1"><c r="A1" s="1"><v>41626</v></c><c r="B1" s="1"><v>1e300</v></c><c r="C1" s="1"><v>-1</v></c></row>"#,
+        ))
+        .unwrap_or_default();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0][0], "2013-12-18");
+        assert!(records[0][1].starts_with("1000000"), "{:?}", records[0][1]);
+        assert_eq!(records[0][2], "-1");
+    }
+
+    /// Found by fuzz/patent_xlsx: a shared-string cell (`t="s"`) in a workbook without that
+    /// many shared strings panicked in calamine (index out of bounds); now a refusal.
+    #[test]
+    fn a_shared_string_cell_past_the_table_is_refused_not_a_panic() {
+        let result = records_of(&xlsx(
+            r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>patent_type</t></is></c></row>"#,
+        ));
+        assert!(
+            matches!(
+                result,
+                Err(ApiError::BadRequest {
+                    code: "NOT_EXCEL",
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
     }
 
     #[test]
