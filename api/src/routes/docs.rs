@@ -255,10 +255,10 @@ fn methods_of(path: &str, literal_only: bool) -> Option<&'static [&'static str]>
     static ROUTES: std::sync::OnceLock<Vec<(String, Vec<&'static str>)>> =
         std::sync::OnceLock::new();
     let routes = ROUTES.get_or_init(|| {
-        ApiDoc::openapi()
+        document()
             .paths
             .paths
-            .into_iter()
+            .iter()
             .map(|(template, item)| {
                 let methods = [
                     ("GET", item.get.is_some()),
@@ -270,7 +270,7 @@ fn methods_of(path: &str, literal_only: bool) -> Option<&'static [&'static str]>
                 .into_iter()
                 .filter_map(|(m, has)| has.then_some(m))
                 .collect();
-                (template, methods)
+                (template.clone(), methods)
             })
             .collect()
     });
@@ -298,9 +298,15 @@ fn methods_of(path: &str, literal_only: bool) -> Option<&'static [&'static str]>
         .map(|(_, methods)| methods.as_slice())
 }
 
+/// The document, built once (with its modifiers) for the route table and for every download.
+fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(ApiDoc::openapi)
+}
+
 #[get("/api/openapi.json")]
 pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    HttpResponse::Ok().json(document())
 }
 
 const DOCS_HTML: &str = r#"<!doctype html>
