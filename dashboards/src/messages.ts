@@ -759,6 +759,8 @@ export const errorCodes: Record<string, Pair> = {
   TOO_MANY_ROWS: ['行数太多（最多 5,000 行）。', 'Too many rows (5,000 at most).'],
   UNSUPPORTED_FORMAT: ['只支持 CSV 或 .xlsx 文件。', 'Only CSV or .xlsx files.'],
   NOT_EXCEL: ['不是有效的 Excel 文件。', 'Not a valid Excel file.'],
+  TOO_MANY_COLUMNS: ['表格超出 IV 列，请删除表格以外的内容。', 'The sheet goes beyond column IV; delete what is outside the table.'],
+  TOO_LARGE_UNZIPPED: ['Excel 文件解压后太大，请只保存表格本身。', 'The workbook is too large once unzipped; save only the table.'],
   BAD_CSV: ['CSV 文件格式不正确。', 'The CSV file is malformed.'],
   BAD_UPLOAD: ['上传失败，请重试。', 'The upload failed; try again.'],
   PATENT_EXISTS: ['该专利号已在平台上。', 'That patent number is already on the platform.'],

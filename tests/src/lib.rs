@@ -779,3 +779,17 @@ impl Drop for DemoProvider {
         let _ = self.child.wait();
     }
 }
+
+/// The body of `POST /api/enterprise/patents` for an ordinary valid invention patent (filed
+/// 2020, granted 2022, H04L, fees paid until `fee_paid_until`, RMB 5 m revenue), numbered
+/// `serial` of 2020 and titled `title`.
+pub fn plain_patent(serial: u32, title: &str, fee_paid_until: &str) -> serde_json::Value {
+    use zhirong_api::domain::{PatentNumber, PatentType};
+    let number = PatentNumber::new_style(2020, PatentType::Invention, serial).to_string();
+    serde_json::json!({"patent_number": number, "patent_type": "invention", "title": title,
+        "filing_date": "2020-03-01", "grant_date": "2022-05-10", "legal_status": "valid",
+        "ipc_main": "H04L 9/32", "claims": 8, "forward_citations": 3, "backward_citations": 6,
+        "family_size": 1, "inventors": 2, "transfers": 0, "licenses": 0, "litigations": 0,
+        "invalidation_requests": 0, "fee_paid_until": fee_paid_until,
+        "revenue_fen": 500_000_000i64})
+}

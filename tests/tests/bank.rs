@@ -15,7 +15,7 @@ use zhirong_api::db::schema::{
 use zhirong_api::domain::{PatentNumber, PatentType};
 use zhirong_tests::{
     Backend, Client, DEMO_PASSWORD, InProcessServer, TestDb, load_demo, on_both_backends,
-    principal_of,
+    plain_patent, principal_of,
 };
 
 /// A user of the given role in organisation `org`, created by the operator and signed in.
@@ -714,15 +714,13 @@ fn rejection_and_withdrawal(backend: Backend) {
     let today = china_today(&server);
     let mut apps = Vec::new();
     for serial in [9_650_101, 9_650_102] {
-        let number = PatentNumber::new_style(2020, PatentType::Invention, serial).to_string();
         let res = me.post(
             "/api/enterprise/patents",
-            &json!({"patent_number": number, "patent_type": "invention", "title": "测试专利",
-                "filing_date": "2020-03-01", "grant_date": "2022-05-10", "legal_status": "valid",
-                "ipc_main": "H04L 9/32", "claims": 8, "forward_citations": 3, "backward_citations": 6,
-                "family_size": 1, "inventors": 2, "transfers": 0, "licenses": 0, "litigations": 0,
-                "invalidation_requests": 0, "fee_paid_until": (today + Duration::days(200)).to_string(),
-                "revenue_fen": 500_000_000i64}),
+            &plain_patent(
+                serial,
+                "测试专利",
+                &(today + Duration::days(200)).to_string(),
+            ),
         );
         assert_eq!(res.status, 201, "{}", res.body);
         let patent = res.json()["id"].as_i64().unwrap();

@@ -20,7 +20,8 @@ use zhirong_api::db::schema::{applications, audit_log, loans, patents, pledges, 
 use zhirong_api::db::{DatabaseUrl, DbConnection, audit};
 use zhirong_api::domain::{PatentNumber, PatentType};
 use zhirong_tests::{
-    Backend, Client, DEMO_PASSWORD, Server, TestDb, load_demo, principal_of, run, stderr, zhirong,
+    Backend, Client, DEMO_PASSWORD, Server, TestDb, load_demo, plain_patent, principal_of, run,
+    stderr, zhirong,
 };
 
 const CYCLES: usize = 20;
@@ -88,19 +89,12 @@ fn enterprise_burst(
         .to_string();
     while !stop.load(Ordering::SeqCst) {
         let serial = u32::try_from(serials.fetch_add(1, Ordering::SeqCst)).unwrap();
-        let number = PatentNumber::new_style(2020, PatentType::Invention, serial).to_string();
-        let res = me.try_post(
-            "/api/enterprise/patents",
-            &json!({"patent_number": number, "patent_type": "invention", "title": "故障测试专利",
-                "filing_date": "2020-03-01", "grant_date": "2022-05-10", "legal_status": "valid",
-                "ipc_main": "H04L 9/32", "claims": 8, "forward_citations": 3, "backward_citations": 6,
-                "family_size": 1, "inventors": 2, "transfers": 0, "licenses": 0, "litigations": 0,
-                "invalidation_requests": 0, "fee_paid_until": fee_paid_until,
-                "revenue_fen": 500_000_000i64}),
-        );
+        let body = plain_patent(serial, "故障测试专利", &fee_paid_until);
+        let res = me.try_post("/api/enterprise/patents", &body);
         let Some(patent) = acknowledged(res, 201, "patent", &acked) else {
             return;
         };
+        let number = body["patent_number"].as_str().unwrap().to_string();
         acked.lock().unwrap().patents.push(number);
         let res = me.try_post(
             "/api/enterprise/applications",

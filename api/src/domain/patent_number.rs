@@ -159,9 +159,15 @@ impl PatentNumber {
         Ok(number)
     }
 
-    /// Builds a new-style number from its parts, computing the check character.
+    /// Builds a new-style number from its parts, computing the check character. The year and
+    /// serial keep their last four and seven digits, so the result always parses.
     pub fn new_style(year: u16, patent_type: PatentType, serial: u32) -> Self {
-        let body = format!("{year:04}{}{:07}", patent_type.digit(), serial % 10_000_000);
+        let body = format!(
+            "{:04}{}{:07}",
+            year % 10_000,
+            patent_type.digit(),
+            serial % 10_000_000
+        );
         let check = check_of(body.as_bytes());
         Self(format!("{body}.{check}"))
     }
@@ -270,6 +276,9 @@ mod tests {
                 assert_eq!(n.patent_type(), t);
             }
         }
+        let far = PatentNumber::new_style(u16::MAX, PatentType::Design, u32::MAX);
+        assert_eq!(far.as_str().len(), 14);
+        assert_eq!(PatentNumber::parse(far.as_str()), Ok(far.clone()));
         assert_eq!(
             PatentNumber::new_style(2013, PatentType::Invention, 699744).as_str(),
             "201310699744.2"

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::bad;
 use super::patents::{FieldProblem, json_text};
-use super::upload::{self, ImportReport, MAX_ROWS, RowProblem, Upload};
+use super::upload::{self, ImportReport, Upload};
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
 use crate::db::schema::financial_statements as fs;
@@ -299,76 +299,17 @@ pub fn import(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<ImportReport, ApiError> {
-    let records = upload::records_of(file)?;
-    let Some((header, rows)) = records.split_first() else {
-        return Err(bad("EMPTY_FILE", "the file is empty", "file"));
-    };
-    let header: Vec<String> = header
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    let header_problems = upload::header_problems(&header, &COLUMNS);
-    if let Some(first) = header_problems.first() {
-        let column = first.column.clone();
-        let message = format!(
-            "the header row has {} problem(s), first: {}: {}; nothing was imported",
-            header_problems.len(),
-            first.column,
-            first.reason
-        );
-        return Err(upload::refused(&column, message, header_problems));
-    }
-    if rows.is_empty() || rows.len() > MAX_ROWS {
-        return Err(bad(
-            "BAD_ROW_COUNT",
-            format!("the file needs 1 to {MAX_ROWS} data rows"),
-            "file",
-        ));
-    }
-    let mut good = Vec::new();
-    let mut problems = Vec::new();
     let mut seen: HashMap<i32, usize> = HashMap::new();
-    for (i, cells) in rows.iter().enumerate() {
-        let row = i + 1;
-        if cells.len() != header.len() {
-            problems.push(RowProblem {
-                row,
-                column: "*".into(),
-                reason: format!(
-                    "{} fields, but the header has {}",
-                    cells.len(),
-                    header.len()
-                ),
-            });
-            continue;
+    let (good, problems) = upload::check_rows(file, &COLUMNS, |row, get| {
+        let s = check_fields(get, today)?;
+        if let Some(first) = seen.insert(s.fiscal_year, row) {
+            return Err(vec![(
+                "fiscal_year",
+                format!("{} also appears in row {first}", s.fiscal_year),
+            )]);
         }
-        let get = |col: &str| {
-            header
-                .iter()
-                .position(|h| h == col)
-                .and_then(|p| cells.get(p))
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        match check_fields(&get, today) {
-            Err(ps) => problems.extend(ps.into_iter().map(|(column, reason)| RowProblem {
-                row,
-                column: column.to_string(),
-                reason,
-            })),
-            Ok(s) => {
-                if let Some(first) = seen.insert(s.fiscal_year, row) {
-                    problems.push(RowProblem {
-                        row,
-                        column: "fiscal_year".into(),
-                        reason: format!("{} also appears in row {first}", s.fiscal_year),
-                    });
-                } else {
-                    good.push(s);
-                }
-            }
-        }
-    }
+        Ok(s)
+    })?;
     if !problems.is_empty() && !valid_only {
         let bad_rows: BTreeSet<usize> = problems.iter().map(|p| p.row).collect();
         let first = &problems[0];
@@ -383,11 +324,11 @@ pub fn import(
         return Err(upload::refused(&column, message, problems));
     }
     write_tx(conn, |conn| {
-        for s in &good {
+        for (_, s) in &good {
             upsert(conn, principal, s, now, request_id)?;
         }
         Ok(ImportReport {
-            imported: good.iter().map(|s| i64::from(s.fiscal_year)).collect(),
+            imported: good.iter().map(|(_, s)| i64::from(s.fiscal_year)).collect(),
             rejected: problems,
         })
     })

@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use super::china_today;
-use super::patents::{self, COLUMNS, PatentFields};
+use super::patents::{self, COLUMNS, FieldProblem, PatentFields};
 use crate::auth::Principal;
 use crate::db::{DbConnection, write_tx};
 use crate::error::ApiError;
@@ -222,6 +222,45 @@ fn xlsx_records(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
     })
 }
 
+/// The most an .xlsx upload may hold once unzipped, all its parts together. A workbook of
+/// [`MAX_ROWS`] rows of every column is a few megabytes; a "zip bomb" of 2 MiB can unzip to
+/// gigabytes, which the reader would otherwise take into memory (the shared strings whole).
+pub const MAX_UNZIPPED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Refuses a workbook that unzips to more than [`MAX_UNZIPPED_BYTES`]. The parts are really
+/// inflated, at most that much, not taken at the sizes their headers claim.
+fn unzipped_within_limit(bytes: &[u8]) -> Result<(), ApiError> {
+    use std::io::Read as _;
+    let not_excel = |e: String| {
+        ApiError::bad_request(
+            "NOT_EXCEL",
+            format!("the file is not a readable Excel workbook: {e}"),
+            Some("file"),
+        )
+    };
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| not_excel(e.to_string()))?;
+    let mut left = MAX_UNZIPPED_BYTES;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|e| not_excel(e.to_string()))?;
+        let name = part.name().to_string();
+        let read = std::io::copy(&mut part.take(left + 1), &mut std::io::sink())
+            .map_err(|e| not_excel(format!("{name}: {e}")))?;
+        if read > left {
+            return Err(ApiError::bad_request(
+                "TOO_LARGE_UNZIPPED",
+                format!(
+                    "the workbook unzips to more than {} MiB (part {name}); an upload of {MAX_ROWS} rows needs far less: save only the table",
+                    MAX_UNZIPPED_BYTES / (1024 * 1024)
+                ),
+                Some("file"),
+            ));
+        }
+        left -= read;
+    }
+    Ok(())
+}
+
 /// [`xlsx_records`] itself. The cells are read one by one and kept by row: a sheet's used
 /// range can be far larger than its content (a cell at `XFD1048576` next to `A1`), and laying
 /// it out as one grid would take gigabytes.
@@ -234,6 +273,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, ApiError> {
             Some("file"),
         )
     };
+    unzipped_within_limit(bytes)?;
     let mut book =
         calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| not_excel(e.to_string()))?;
     let sheet = book
@@ -344,16 +384,19 @@ pub fn header_problems(header: &[String], columns: &[(&str, bool)]) -> Vec<RowPr
     header_problems
 }
 
-/// A good row: its number, its fields, and the removed row it brings back, if any.
-type GoodRow = (usize, PatentFields, Option<i64>);
+/// The good rows of a checked file, each with its 1-based row number, and every row problem.
+pub type CheckedRows<T> = (Vec<(usize, T)>, Vec<RowProblem>);
 
-/// Checks the whole file against the database (numbers already registered) and returns the good
-/// rows and every problem.
-fn check_file(
-    conn: &mut DbConnection,
+/// Reads an upload and checks it row by row, without writing anything. The file is refused as a
+/// whole when it is empty, its header names an unknown, repeated or missing column, or it has no
+/// data rows or more than [`MAX_ROWS`]. Otherwise each row of the header's width goes to `check`
+/// with its number and a getter of its trimmed, non-empty cells by column; a row of another
+/// width, or one `check` refuses, becomes problems naming the row and the column.
+pub fn check_rows<T>(
     upload: &Upload,
-    now: NaiveDateTime,
-) -> Result<(Vec<GoodRow>, Vec<RowProblem>), ApiError> {
+    columns: &[(&str, bool)],
+    mut check: impl FnMut(usize, &dyn Fn(&str) -> Option<String>) -> Result<T, Vec<FieldProblem>>,
+) -> Result<CheckedRows<T>, ApiError> {
     let records = records_of(upload)?;
     let Some((header, rows)) = records.split_first() else {
         return Err(ApiError::bad_request(
@@ -366,7 +409,7 @@ fn check_file(
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
-    let header_problems = header_problems(&header, &COLUMNS);
+    let header_problems = header_problems(&header, columns);
     if let Some(first) = header_problems.first() {
         let column = first.column.clone();
         return Err(refused(
@@ -394,10 +437,8 @@ fn check_file(
             Some("file"),
         ));
     }
-    let today = china_today(now);
     let mut good = Vec::new();
     let mut problems = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, cells) in rows.iter().enumerate() {
         let row = i + 1;
         if cells.len() != header.len() {
@@ -420,35 +461,44 @@ fn check_file(
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        match patents::check_fields(&get, today) {
+        match check(row, &get) {
+            Ok(value) => good.push((row, value)),
             Err(ps) => problems.extend(ps.into_iter().map(|(column, reason)| RowProblem {
                 row,
                 column: column.to_string(),
                 reason,
             })),
-            Ok(fields) => {
-                let number = fields.patent_number.as_str().to_string();
-                if let Some(first) = seen.get(&number) {
-                    problems.push(RowProblem {
-                        row,
-                        column: "patent_number".into(),
-                        reason: format!("{number} also appears in row {first}"),
-                    });
-                    continue;
-                }
-                seen.insert(number, row);
-                match patents::number_slot(conn, &fields.patent_number, None) {
-                    Ok(revive) => good.push((row, fields, revive)),
-                    Err(reason) => problems.push(RowProblem {
-                        row,
-                        column: "patent_number".into(),
-                        reason,
-                    }),
-                }
-            }
         }
     }
     Ok((good, problems))
+}
+
+/// A good row's fields, and the removed row it brings back, if any.
+type GoodPatent = (PatentFields, Option<i64>);
+
+/// Checks the whole file against the database (numbers already registered, or repeated in the
+/// file) and returns the good rows and every problem.
+fn check_file(
+    conn: &mut DbConnection,
+    upload: &Upload,
+    now: NaiveDateTime,
+) -> Result<CheckedRows<GoodPatent>, ApiError> {
+    let today = china_today(now);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    check_rows(upload, &COLUMNS, |row, get| {
+        let fields = patents::check_fields(get, today)?;
+        let number = fields.patent_number.as_str().to_string();
+        if let Some(first) = seen.get(&number) {
+            return Err(vec![(
+                "patent_number",
+                format!("{number} also appears in row {first}"),
+            )]);
+        }
+        seen.insert(number, row);
+        let revive = patents::number_slot(conn, &fields.patent_number, None)
+            .map_err(|reason| vec![("patent_number", reason)])?;
+        Ok((fields, revive))
+    })
 }
 
 /// Checks the file, then writes all of it in one transaction, or none of it. With `valid_only`
@@ -480,7 +530,7 @@ pub fn import(
             ));
         }
         let mut imported = Vec::with_capacity(good.len());
-        for (_, fields, revive) in &good {
+        for (_, (fields, revive)) in &good {
             imported.push(patents::insert(
                 conn, principal, fields, *revive, now, request_id,
             )?);
@@ -623,6 +673,24 @@ mod tests {
             ),
             "{result:?}"
         );
+    }
+
+    /// A zip bomb: a sheet padded with 65 MiB of blanks zips to well under the upload limit; it
+    /// is refused before the reader takes it in, naming the part.
+    #[test]
+    fn a_workbook_that_unzips_past_the_limit_is_refused() {
+        let padding = " ".repeat(65 * 1024 * 1024);
+        let bomb = xlsx(&format!(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>patent_number</t></is></c></row>{padding}"#
+        ));
+        assert!(bomb.bytes.len() < MAX_UPLOAD_BYTES, "{}", bomb.bytes.len());
+        match records_of(&bomb) {
+            Err(ApiError::BadRequest { code, message, .. }) => {
+                assert_eq!(code, "TOO_LARGE_UNZIPPED");
+                assert!(message.contains("xl/worksheets/sheet1.xml"), "{message}");
+            }
+            other => panic!("expected TOO_LARGE_UNZIPPED, got {other:?}"),
+        }
     }
 
     #[test]
