@@ -33,71 +33,36 @@ pub enum Outcome {
     },
 }
 
-/// The row loop of `upload::check_file` and `financials::import` without the database: the
-/// header is checked against `columns`, then every row of the header's width goes to `check`.
+/// `upload::check_rows` as the importers call it, without the database: a refused file is
+/// `Refused`; every problem of a checked one must name a row and a real column.
 fn check_upload<T>(
     file: &Upload,
     columns: &[(&str, bool)],
     check: impl Fn(&dyn Fn(&str) -> Option<String>) -> Result<T, Vec<patents::FieldProblem>>,
 ) -> Outcome {
-    let Ok(records) = upload::records_of(file) else {
+    let checked = upload::check_rows(file, columns, |_, get| {
+        let outcome = check(get);
+        if let Err(ps) = &outcome {
+            assert!(!ps.is_empty(), "a refused row names at least one problem");
+        }
+        outcome
+    });
+    let Ok((good, problems)) = checked else {
         return Outcome::Refused;
     };
-    let Some((header, rows)) = records.split_first() else {
-        return Outcome::Refused;
-    };
-    let header: Vec<String> = header
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    let header_problems = upload::header_problems(&header, columns);
-    for p in &header_problems {
-        assert_eq!(p.row, 0, "a header problem names row 0");
+    for p in &problems {
+        assert!(p.row >= 1, "a row problem names a data row");
+        assert!(
+            p.column == "*" || columns.iter().any(|(c, _)| *c == p.column),
+            "problem names unknown column {}",
+            p.column
+        );
         assert!(!p.reason.is_empty());
     }
-    if !header_problems.is_empty() || rows.is_empty() || rows.len() > upload::MAX_ROWS {
-        return Outcome::Refused;
+    Outcome::Checked {
+        good: good.len(),
+        problems,
     }
-    let mut good = 0;
-    let mut problems = Vec::new();
-    for (i, cells) in rows.iter().enumerate() {
-        let row = i + 1;
-        if cells.len() != header.len() {
-            problems.push(RowProblem {
-                row,
-                column: "*".into(),
-                reason: "width".into(),
-            });
-            continue;
-        }
-        let get = |col: &str| {
-            header
-                .iter()
-                .position(|h| h == col)
-                .and_then(|p| cells.get(p))
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        match check(&get) {
-            Ok(_) => good += 1,
-            Err(ps) => {
-                assert!(!ps.is_empty(), "a refused row names at least one problem");
-                for (column, reason) in ps {
-                    assert!(
-                        columns.iter().any(|(c, _)| *c == column),
-                        "problem names unknown column {column}"
-                    );
-                    assert!(!reason.is_empty());
-                    problems.push(RowProblem {
-                        row,
-                        column: column.to_string(),
-                        reason,
-                    });
-                }
-            }
-        }
-    }
-    Outcome::Checked { good, problems }
 }
 
 /// The patent upload's checks over one file.
