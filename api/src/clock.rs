@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use chrono::{Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 
 pub trait Clock: Send + Sync {
     /// The current instant in UTC.
@@ -45,4 +45,9 @@ impl Clock for ManualClock {
             .map(|t| *t)
             .unwrap_or_else(|p| *p.into_inner())
     }
+}
+
+/// Legal dates are China calendar dates (UTC+8, no daylight saving): today there.
+pub fn china_today(now_utc: NaiveDateTime) -> NaiveDate {
+    (now_utc + Duration::hours(8)).date()
 }

@@ -239,3 +239,60 @@ impl From<actix_web::error::BlockingError> for ApiError {
         Self::Internal(format!("blocking task failed: {e}"))
     }
 }
+
+/// A 400 naming the field at fault (the short form every service uses).
+pub fn bad(code: &'static str, message: impl Into<String>, field: &str) -> ApiError {
+    ApiError::bad_request(code, message, Some(field))
+}
+
+/// The engine's failures, mapped once: what the caller's data or request caused is a 4xx naming
+/// the field; what the platform's own data or the machine caused is a 500 (logged, not shown).
+impl From<zhirong_engine::EngineError> for ApiError {
+    fn from(e: zhirong_engine::EngineError) -> Self {
+        use zhirong_engine::EngineError as E;
+        match e {
+            E::BadInput(_) => ApiError::bad_request("INVALID_INPUT", e.to_string(), None),
+            E::PatentRejected { .. } => ApiError::Unprocessable {
+                code: "PATENT_NOT_VALUABLE",
+                message: e.to_string(),
+            },
+            E::Io { .. }
+            | E::Polars { .. }
+            | E::UnsupportedFormat { .. }
+            | E::Params { .. }
+            | E::PatentXml { .. }
+            | E::PatentNotFound { .. } => ApiError::Internal(format!("engine: {e}")),
+        }
+    }
+}
+
+impl From<zhirong_engine::scorecard::ScorecardError> for ApiError {
+    fn from(e: zhirong_engine::scorecard::ScorecardError) -> Self {
+        use zhirong_engine::scorecard::ScorecardError as E;
+        match e {
+            E::Io { .. } | E::Polars { .. } | E::NotConverged(_) | E::Singular => {
+                ApiError::Internal(format!("scorecard: {e}"))
+            }
+            E::ModelJson(_) | E::ModelVersion { .. } | E::Invalid(_) | E::BreaksJson(_) => {
+                ApiError::bad_request("INVALID_SCORECARD", e.to_string(), Some("file"))
+            }
+            _ => ApiError::bad_request("INVALID_TRAINING_DATA", e.to_string(), Some("file")),
+        }
+    }
+}
+
+impl From<zhirong_engine::pool::PoolError> for ApiError {
+    fn from(e: zhirong_engine::pool::PoolError) -> Self {
+        use zhirong_engine::pool::PoolError as E;
+        match &e {
+            E::Setting { field, .. } => {
+                ApiError::bad_request("INVALID_SETTING", e.to_string(), Some(field))
+            }
+            E::RuleField { field, .. } => {
+                ApiError::bad_request("INVALID_RULE", e.to_string(), Some(field))
+            }
+            E::Stress(_) => ApiError::bad_request("INVALID_STRESS", e.to_string(), Some("stress")),
+            _ => ApiError::Internal(format!("pool: {e}")),
+        }
+    }
+}

@@ -14,9 +14,8 @@ use sha2::{Digest, Sha256};
 use crate::auth::Principal;
 use crate::db::schema::idempotency_keys;
 use crate::error::ApiError;
-use crate::routes::db_call;
-use crate::services::enterprise::upload::MAX_UPLOAD_BYTES;
-use crate::startup::{AppState, MAX_JSON_BYTES};
+use crate::services::patents::upload::MAX_UPLOAD_BYTES;
+use crate::state::{AppState, MAX_JSON_BYTES, db_call};
 
 /// The largest body any route takes: a file upload and its multipart envelope. Each handler
 /// still applies its own, smaller limit (JSON 256 KiB, uploads 2 MiB).

@@ -16,4 +16,6 @@ pub mod routes;
 pub mod scheduler;
 pub mod services;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
+pub mod workflow;

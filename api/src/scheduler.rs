@@ -16,10 +16,11 @@ use std::time::Duration;
 use chrono::NaiveDate;
 
 use crate::clock::Clock;
+use crate::clock::china_today;
 use crate::db::Pool;
 use crate::db::audit::Actor;
-use crate::services::bank::{monitoring, servicing};
-use crate::services::enterprise::china_today;
+use crate::services::loans::servicing;
+use crate::services::monitoring;
 
 fn actor() -> Actor {
     crate::feeds::jobs::scheduler_actor()
@@ -35,7 +36,7 @@ pub fn run_once(pool: &Pool, clock: &dyn Clock) -> Result<(), String> {
     let request_id = format!("scheduler-{}", china_today(now));
     let servicing = servicing::run(&mut conn, &actor(), None, now, &request_id)
         .map_err(|e| format!("servicing: {e}"))?;
-    let params = crate::routes::enterprise::valuation_params();
+    let params = crate::services::valuations::params();
     let monitoring = monitoring::run(&mut conn, &actor(), None, &params, now, &request_id)
         .map_err(|e| format!("monitoring: {e}"))?;
     tracing::info!(

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zhirong_api::services::enterprise::upload::Upload;
+use zhirong_api::services::patents::upload::Upload;
 use zhirong_fuzz::{check_financials_upload, xlsx_of};
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zhirong_api::services::enterprise::upload::{self, Upload};
+use zhirong_api::services::patents::upload::{self, Upload};
 use zhirong_fuzz::check_patent_upload;
 
 /// Writes records as CSV, quoting every field.

@@ -5,8 +5,8 @@
 use std::io::Write as _;
 
 use chrono::NaiveDate;
-use zhirong_api::services::enterprise::upload::{self, RowProblem, Upload};
-use zhirong_api::services::enterprise::{financials, patents};
+use zhirong_api::services::patents::upload::{self, RowProblem, Upload};
+use zhirong_api::services::{financials, patents};
 
 /// Replaces libfuzzer-sys's panic hook, which aborts on every panic, even one the code under
 /// test catches (the .xlsx reader contains calamine's panics), by one that prints a line. A

@@ -277,7 +277,7 @@ fn add_rule(
 fn eligibility_is_enforced_at_coverage(backend: Backend) {
     use zhirong_api::db::models::NewRiskEvent;
     use zhirong_api::db::schema::risk_events;
-    use zhirong_api::services::bank::pledges::cover;
+    use zhirong_api::services::pledges::cover;
     let db = TestDb::new(backend);
     load_demo(&db);
     let mut conn = db.connect();
@@ -741,7 +741,7 @@ fn financing_reports_match_the_raw_rows(backend: Backend) {
 /// Coverage is granted while the pool's covered outstanding stays within size × leverage limit
 /// (up to it exactly), and refused past it, naming the limit.
 fn coverage_stops_at_the_leverage_limit(backend: Backend) {
-    use zhirong_api::services::bank::pledges::cover;
+    use zhirong_api::services::pledges::cover;
     let db = TestDb::new(backend);
     load_demo(&db);
     let mut conn = db.connect();

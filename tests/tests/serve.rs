@@ -107,3 +107,82 @@ fn readyz_goes_503_when_postgres_disappears() {
     // The process itself is still up.
     assert_eq!(server.get("/healthz").status, 200);
 }
+
+/// The dashboards' typed client is generated from `dashboards/openapi.json`: the committed copy
+/// must be the document the binary serves (and the one `zhirong openapi` prints). When the API
+/// changes, refresh it with `zhirong openapi > dashboards/openapi.json`.
+#[test]
+fn the_committed_openapi_document_is_the_one_served() {
+    let committed_path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dashboards/openapi.json");
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&committed_path)
+            .unwrap_or_else(|e| panic!("{}: {e}", committed_path.display())),
+    )
+    .expect("dashboards/openapi.json is JSON");
+
+    let db = TestDb::new(Backend::Sqlite);
+    let server = Server::start(&db.url);
+    let served = server.get("/api/openapi.json").json();
+    let printed = run(zhirong(&db.url).arg("openapi"));
+    assert!(printed.status.success(), "{}", stderr(&printed));
+    let printed: serde_json::Value =
+        serde_json::from_slice(&printed.stdout).expect("zhirong openapi prints JSON");
+    assert_eq!(printed, served, "`zhirong openapi` prints what is served");
+
+    let mut drift = Vec::new();
+    differences("", &committed, &served, &mut drift);
+    assert!(
+        drift.is_empty(),
+        "dashboards/openapi.json differs from the served document in {} place(s); refresh it with \
+         `zhirong openapi > dashboards/openapi.json` and rebuild the dashboards:\n{}",
+        drift.len(),
+        drift
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    server.terminate();
+}
+
+/// The JSON pointers where `a` and `b` differ.
+fn differences(at: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => differences(&here, p, q, out),
+                    (Some(_), None) => out.push(format!("{here}: only in the committed copy")),
+                    (None, _) => out.push(format!("{here}: only in the served document")),
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                differences(&format!("{at}/{i}"), p, q, out);
+            }
+        }
+        _ if a == b => {}
+        _ => out.push(format!("{at}: committed {a}, served {b}")),
+    }
+}
+
+#[test]
+fn the_drift_reader_names_what_differs() {
+    let a = serde_json::json!({"paths": {"/x": {"get": 1}}, "tags": [1, 2]});
+    let b = serde_json::json!({"paths": {"/x": {"get": 2}, "/y": {}}, "tags": [1, 2]});
+    let mut out = Vec::new();
+    differences("", &a, &b, &mut out);
+    assert_eq!(
+        out,
+        vec![
+            "/paths/~1x/get: committed 1, served 2".to_string(),
+            "/paths/~1y: only in the served document".to_string(),
+        ]
+    );
+}

@@ -13,7 +13,7 @@ use super::Role;
 use super::jwt;
 use crate::db::schema::{refresh_tokens, users};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct Principal {

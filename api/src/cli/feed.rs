@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 
 use super::{CliError, parse_date};
+use crate::clock::china_today;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db;
 use crate::feeds::{self, client::Policy, contract::FeedKind, demo::DemoStream};
-use crate::services::enterprise::china_today;
 
 #[derive(Debug, Subcommand)]
 pub enum FeedCommand {

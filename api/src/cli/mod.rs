@@ -99,6 +99,9 @@ pub enum Command {
         #[command(subcommand)]
         command: feed::FeedCommand,
     },
+    /// Print the OpenAPI document the service serves at /api/openapi.json (pretty JSON), for
+    /// the dashboards' committed copy and typed client.
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,6 +213,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Scorecard { command } => return scorecard::run(command),
         Command::Risk { command } => return risk::run(command),
         Command::Pool { command } => return pool::run(command),
+        Command::Openapi => {
+            let text = serde_json::to_string_pretty(crate::routes::docs::document())
+                .map_err(CliError::failure)?;
+            println!("{text}");
+            return Ok(());
+        }
         Command::Feed {
             command:
                 feed::FeedCommand::ServeDemo {
@@ -248,7 +257,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         | Command::Import { .. }
         | Command::Scorecard { .. }
         | Command::Risk { .. }
-        | Command::Pool { .. } => Ok(()),
+        | Command::Pool { .. }
+        | Command::Openapi => Ok(()),
         Command::Feed { command } => feed::run(&settings, command),
         Command::Monitor => {
             let pool = db::open_pool(&settings.database_url, 2)?;

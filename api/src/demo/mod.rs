@@ -383,7 +383,7 @@ fn insert_all(
         // is in the demo; its status then may have been better).
         let collateral_fen = p.registration_date.and_then(|on| {
             let row = rows.get(&patent_ids[p.patent])?;
-            let input = crate::services::enterprise::valuations::input_of(row).ok()?;
+            let input = crate::services::valuations::input_of(row).ok()?;
             Some(value_patent(&input, on, &params).collateral_fen)
         });
         diesel::insert_into(pledges::table)

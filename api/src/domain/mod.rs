@@ -5,6 +5,8 @@ pub mod instant;
 pub mod money;
 pub mod patent_number;
 pub mod schedule;
+pub mod status;
+pub mod text;
 pub mod uscc;
 
 pub use money::Fen;

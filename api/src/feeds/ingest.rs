@@ -19,8 +19,8 @@ use crate::db::DbConnection;
 use crate::db::models::NewRiskEvent;
 use crate::db::schema::{feed_providers, feed_quarantine, feed_records, organisations, patents};
 use crate::error::ApiError;
-use crate::services::bank::insert_risk_event_once;
-use crate::services::enterprise::alerts::GRACE_MONTHS;
+use crate::services::alerts::GRACE_MONTHS;
+use crate::services::risk::insert_risk_event_once;
 
 /// What one page did.
 #[derive(Debug, Default, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]

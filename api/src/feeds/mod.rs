@@ -18,12 +18,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Principal;
 use crate::clock::Clock;
+use crate::clock::china_today;
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::schema::{feed_providers, feed_quarantine};
 use crate::db::{DbConnection, Pool};
 use crate::error::ApiError;
-use crate::services::bank::monitoring;
-use crate::services::enterprise::china_today;
+use crate::services::monitoring;
 use client::{FeedClient, FetchError, Policy};
 use contract::FeedKind;
 use ingest::{Ingested, ingest_page};
@@ -396,7 +396,7 @@ pub fn raise_alerts(pool: &Pool, now: NaiveDateTime) -> Result<usize, ApiError> 
     let mut conn = pool
         .get()
         .map_err(|e| ApiError::Unavailable(e.to_string()))?;
-    let params = crate::routes::enterprise::valuation_params();
+    let params = crate::services::valuations::params();
     let run = monitoring::run(
         &mut conn,
         &jobs::scheduler_actor(),
@@ -520,7 +520,7 @@ pub fn records_of_file(path: &std::path::Path) -> Result<Vec<serde_json::Value>,
             })
             .collect()),
         "csv" => {
-            let rows = crate::services::enterprise::upload::parse(&text)
+            let rows = crate::services::patents::upload::parse(&text)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
             let Some((header, body)) = rows.split_first() else {
                 return Ok(Vec::new());

@@ -3,11 +3,12 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
-use super::{client_ip, db_call};
+use super::client_ip;
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
 use crate::services::{admin, auth as service};
-use crate::startup::{AppState, RequestId};
+use crate::state::db_call;
+use crate::state::{AppState, RequestId};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
@@ -29,7 +30,7 @@ pub struct RefreshRequest {
 }
 
 /// Exchange a username and password for an access token (15 min) and a refresh token.
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = service::Tokens), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 #[post("/api/auth/login")]
 pub async fn login(
@@ -60,7 +61,7 @@ pub async fn login(
 }
 
 /// Exchange a refresh token for new tokens; the presented one is used up.
-#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = service::Tokens), (status = 401, body = ErrorBody)))]
 #[post("/api/auth/refresh")]
 pub async fn refresh(
@@ -80,7 +81,7 @@ pub async fn refresh(
 }
 
 /// End the session: its access and refresh tokens stop working at once.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 #[post("/api/auth/logout")]
 pub async fn logout(
@@ -105,7 +106,7 @@ pub struct Me {
 }
 
 /// Who the token belongs to.
-#[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 #[get("/api/auth/me")]
 pub async fn me(

@@ -4,110 +4,15 @@ use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, get};
 use utoipa::OpenApi;
 
+/// What the document says besides its paths, which come from the routes' one registration
+/// ([`super::api`]).
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Zhirong (智融) API",
         description = "IP-pledge financing risk platform: enterprise, bank and government views over one engine."
     ),
-    paths(
-        super::health::healthz,
-        super::health::readyz,
-        super::auth::login,
-        super::auth::refresh,
-        super::auth::logout,
-        super::auth::me,
-        super::organisation::enterprise,
-        super::enterprise::profile::get_profile,
-        super::enterprise::profile::put_profile,
-        super::enterprise::patents::list,
-        super::enterprise::patents::create,
-        super::enterprise::patents::template,
-        super::enterprise::patents::import,
-        super::enterprise::patents::get_one,
-        super::enterprise::patents::update,
-        super::enterprise::patents::remove,
-        super::enterprise::valuations::create,
-        super::enterprise::applications::create,
-        super::enterprise::applications::list,
-        super::enterprise::applications::get_one,
-        super::enterprise::applications::readiness,
-        super::enterprise::applications::submit,
-        super::enterprise::applications::withdraw,
-        super::enterprise::financials::list,
-        super::enterprise::financials::put_year,
-        super::enterprise::financials::import,
-        super::enterprise::loans::list,
-        super::enterprise::alerts::list,
-        super::enterprise::alerts::read_all,
-        super::enterprise::alerts::read,
-        super::organisation::bank,
-        super::bank::queue,
-        super::bank::application,
-        super::bank::evaluation_report,
-        super::bank::propose_decision,
-        super::bank::register,
-        super::bank::propose_disbursement,
-        super::bank::loans,
-        super::bank::repay,
-        super::bank::open_disposal,
-        super::bank::file_claim,
-        super::bank::run_servicing,
-        super::bank::run_monitoring,
-        super::bank::alerts,
-        super::bank::acknowledge_alert,
-        super::bank::assign_alert,
-        super::bank::resolve_alert,
-        super::bank::list_disposals,
-        super::bank::disposal,
-        super::bank::add_offer,
-        super::bank::accept_offer,
-        super::bank::claims,
-        super::bank::record_recovery,
-        super::bank::list_scorecards,
-        super::bank::upload_scorecard,
-        super::bank::scorecard,
-        super::bank::activate_scorecard,
-        super::bank::list_loan_quality,
-        super::bank::declare_loan_quality,
-        super::organisation::gov,
-        super::gov::list_pools,
-        super::gov::pool,
-        super::gov::pool_loans,
-        super::gov::propose_rule,
-        super::gov::start_simulation,
-        super::gov::list_simulations,
-        super::gov::simulation,
-        super::gov::list_claims,
-        super::gov::claim,
-        super::gov::propose_claim_decision,
-        super::gov::get_whitelist,
-        super::gov::get_criteria,
-        super::gov::put_criteria,
-        super::gov::financing_report,
-        super::proposals::bank::list,
-        super::proposals::bank::get,
-        super::proposals::bank::approve,
-        super::proposals::bank::send_back,
-        super::proposals::gov::list,
-        super::proposals::gov::get,
-        super::proposals::gov::approve,
-        super::proposals::gov::send_back,
-        super::admin::list_organisations,
-        super::admin::create_organisation,
-        super::admin::list_users,
-        super::admin::create_user,
-        super::admin::disable_user,
-        super::admin::enable_user,
-        super::admin::reset_password,
-        super::admin::list_feeds,
-        super::admin::add_feed,
-        super::admin::feed_quarantine,
-        super::admin::jobs,
-        super::health::metrics,
-    ),
-    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::services::enterprise::upload::RowProblem, crate::services::enterprise::applications::FailedGround)),
-    modifiers(&BearerAuth, &CommonAnswers),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::services::patents::upload::RowProblem, crate::services::applications::FailedGround)),
     tags(
         (name = "operations", description = "Probes and documentation"),
         (name = "auth", description = "Login, token refresh, logout"),
@@ -299,9 +204,20 @@ fn methods_of(path: &str, literal_only: bool) -> Option<&'static [&'static str]>
 }
 
 /// The document, built once (with its modifiers) for the route table and for every download.
-fn document() -> &'static utoipa::openapi::OpenApi {
+pub fn document() -> &'static utoipa::openapi::OpenApi {
     static DOCUMENT: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
-    DOCUMENT.get_or_init(ApiDoc::openapi)
+    DOCUMENT.get_or_init(|| {
+        use utoipa::Modify;
+        use utoipa_actix_web::AppExt;
+        let (_, mut doc) = actix_web::App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .configure(super::api)
+            .split_for_parts();
+        BearerAuth.modify(&mut doc);
+        CommonAnswers.modify(&mut doc);
+        doc
+    })
 }
 
 #[get("/api/openapi.json")]

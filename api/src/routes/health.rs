@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::db::migrate;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
@@ -27,7 +27,7 @@ pub struct ServiceReadiness {
 }
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Health)))]
+#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health {
@@ -38,8 +38,6 @@ pub async fn healthz() -> HttpResponse {
 
 /// The database is reachable and every migration is applied.
 #[utoipa::path(
-    get,
-    path = "/readyz",
     tag = "operations",
     responses(
         (status = 200, body = ServiceReadiness),
@@ -73,10 +71,10 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 
 /// Background jobs in Prometheus' text format (runs, records, errors, last run and duration by
 /// job). No business data: counters only.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, body = String, content_type = "text/plain")))]
+#[utoipa::path(tag = "operations", responses((status = 200, body = String, content_type = "text/plain")))]
 #[get("/metrics")]
 pub async fn metrics(
-    state: actix_web::web::Data<crate::startup::AppState>,
+    state: actix_web::web::Data<crate::state::AppState>,
 ) -> Result<HttpResponse, crate::error::ApiError> {
     let jobs = crate::routes::db_call(&state, crate::feeds::jobs::list).await?;
     Ok(HttpResponse::Ok()

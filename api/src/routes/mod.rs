@@ -1,5 +1,7 @@
-//! HTTP handlers, one file per resource. A handler extracts, calls one service through
-//! [`db_call`] (off the async workers, with a pooled connection) and maps the result.
+//! HTTP handlers. The audiences are folders (`enterprise/`, `bank/`, `gov/`, `admin/`), one file
+//! per resource; they never import one another. What they share lives beside them: the request
+//! context [`Ctx`], file uploads, the proposal bodies. Every route is registered once, in
+//! [`api`], and the app and the OpenAPI document are both built from that registration.
 
 pub mod admin;
 pub mod auth;
@@ -9,42 +11,148 @@ pub mod docs;
 pub mod enterprise;
 pub mod gov;
 pub mod health;
-pub mod organisation;
 pub mod proposals;
+pub mod upload;
 
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use std::future::Future;
+use std::pin::Pin;
 
+use actix_web::middleware::from_fn;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::Principal;
+use crate::auth::guard::{self, require_roles};
 use crate::db::DbConnection;
 use crate::error::ApiError;
-use crate::startup::{AppState, RequestId};
+use crate::idempotency::idempotent;
+use crate::state::{AppState, RequestId, db_call};
 
-/// Runs `f` with a pooled connection on the blocking thread pool.
-pub async fn db_call<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
-{
-    let pool = state.pool.clone();
-    web::block(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| ApiError::Unavailable(format!("database unavailable: {e}")))?;
-        f(&mut conn)
-    })
-    .await?
+/// Every route of the service: the probes and documentation, sign-in, and each role's scope
+/// behind its guard.
+pub fn api(cfg: &mut ServiceConfig) {
+    cfg.service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::me)
+        .service(
+            scope::scope("/api/enterprise")
+                .wrap(from_fn(idempotent))
+                .wrap(from_fn(|r, n| require_roles(guard::ENTERPRISE, r, n)))
+                .configure(enterprise::routes),
+        )
+        .service(
+            scope::scope("/api/bank")
+                .wrap(from_fn(idempotent))
+                .wrap(from_fn(|r, n| require_roles(guard::BANK, r, n)))
+                .configure(bank::routes),
+        )
+        .service(
+            scope::scope("/api/gov")
+                .wrap(from_fn(idempotent))
+                .wrap(from_fn(|r, n| require_roles(guard::GOV, r, n)))
+                .configure(gov::routes),
+        )
+        .service(
+            scope::scope("/api/admin")
+                .wrap(from_fn(idempotent))
+                .wrap(from_fn(|r, n| require_roles(guard::ADMIN, r, n)))
+                .configure(admin::routes),
+        )
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
+        // The document and Swagger UI: pages about the API, not operations of it.
+        .map(|app| {
+            app.service(docs::openapi_json)
+                .service(docs::docs_page)
+                .service(docs::docs_init)
+                .service(docs::docs_css)
+                .service(docs::docs_bundle)
+        });
 }
 
-impl FromRequest for RequestId {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
+/// Who acts, when, in which request: what a service needs besides its arguments.
+pub struct Call {
+    pub principal: Principal,
+    pub now: NaiveDateTime,
+    pub request_id: String,
+}
 
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let id = req
-            .extensions()
-            .get::<RequestId>()
-            .cloned()
-            .unwrap_or_else(|| RequestId("-".into()));
-        std::future::ready(Ok(id))
+impl Call {
+    /// The caller's organisation.
+    pub fn org(&self) -> i64 {
+        self.principal.org_id
+    }
+
+    /// Today in China (legal dates).
+    pub fn today(&self) -> NaiveDate {
+        crate::clock::china_today(self.now)
+    }
+}
+
+/// The request context a handler takes: the principal, the clock's now and the request id, with
+/// the state to reach the database. A handler is then one line into a service.
+pub struct Ctx {
+    state: web::Data<AppState>,
+    call: Call,
+}
+
+impl Ctx {
+    /// Runs `f` with a pooled connection off the async workers.
+    pub async fn run<T, F>(self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &Call) -> Result<T, ApiError> + Send + 'static,
+    {
+        let call = self.call;
+        db_call(&self.state, move |conn| f(conn, &call)).await
+    }
+
+    /// `run`, answered 200 with the result as JSON.
+    pub async fn json<T, F>(self, f: F) -> Result<HttpResponse, ApiError>
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce(&mut DbConnection, &Call) -> Result<T, ApiError> + Send + 'static,
+    {
+        Ok(HttpResponse::Ok().json(self.run(f).await?))
+    }
+
+    /// `run`, answered 201 with what was created as JSON.
+    pub async fn created<T, F>(self, f: F) -> Result<HttpResponse, ApiError>
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce(&mut DbConnection, &Call) -> Result<T, ApiError> + Send + 'static,
+    {
+        Ok(HttpResponse::Created().json(self.run(f).await?))
+    }
+}
+
+impl FromRequest for Ctx {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        let request_id = RequestId::extract(req).into_inner();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal("no app state".into()))?;
+            let principal = principal.await?;
+            let request_id = request_id.map(|r| r.0).unwrap_or_else(|_| "-".into());
+            let now = state.clock.now();
+            Ok(Ctx {
+                state,
+                call: Call {
+                    principal,
+                    now,
+                    request_id,
+                },
+            })
+        })
     }
 }
 

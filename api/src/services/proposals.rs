@@ -1,16 +1,16 @@
-//! Maker-checker, once for every decision that moves money: one user proposes (what, on which
-//! object, with a digest of the payload), a different user of the required role in the same
-//! organisation approves or sends back. The proposer never decides their own proposal, and a
-//! decided proposal stays decided.
+//! Proposals, the record of maker-checker: one user proposes (what, on which object, with a
+//! digest of the payload) inside the transaction of the change it proposes. The services that
+//! propose use this module; deciding and carrying out is `crate::workflow`, above them.
 
+use chrono::NaiveDate;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::{Principal, Role};
+use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
 use crate::db::schema::proposals;
-use crate::db::{DbConnection, write_tx};
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
@@ -158,104 +158,184 @@ pub fn get(conn: &mut DbConnection, org_id: i64, id: i64) -> Result<Proposal, Ap
         .first(conn)?)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Approve,
-    SendBack,
+/// What a proposal carries: the checked change an approval carries out, one variant per kind.
+/// Stored as the proposal's `kind` and `payload_json` (the variant's fields); the workflow
+/// dispatches on it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload")]
+pub enum Payload {
+    #[serde(rename = "bank.application_decision")]
+    ApplicationDecision(ApplicationDecision),
+    #[serde(rename = "bank.disbursement")]
+    Disbursement(Disbursement),
+    #[serde(rename = "bank.disposal_sale")]
+    DisposalSale(DisposalSale),
+    #[serde(rename = "bank.scorecard_activation")]
+    ScorecardActivation(ScorecardActivation),
+    #[serde(rename = "gov.pool_rule")]
+    PoolRule(RuleChange),
+    #[serde(rename = "gov.claim_decision")]
+    ClaimDecision(ClaimDecision),
 }
 
-pub fn decide(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: i64,
-    decision: Decision,
-    note: Option<&str>,
-    now: NaiveDateTime,
-    request_id: &str,
-) -> Result<Proposal, ApiError> {
-    write_tx(conn, |conn| {
-        let p = get(conn, principal.org_id, id)?;
-        if principal.role.as_str() != p.required_role {
-            return Err(ApiError::forbidden(
-                "MAKER_CHECKER_ROLE",
-                format!("only a {} may decide this proposal", p.required_role),
-            ));
+/// A bank's checked decision on an application.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum ApplicationDecision {
+    Approve {
+        application_id: i64,
+        amount_fen: i64,
+        rate_bp: i32,
+        term_months: i32,
+        repayment_method: String,
+        conditions: Option<String>,
+    },
+    Reject {
+        application_id: i64,
+        reason_code: String,
+        reason: String,
+    },
+}
+
+/// Disburse an approved application's loan.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Disbursement {
+    pub application_id: i64,
+    pub amount_fen: i64,
+    pub rate_bp: Option<i32>,
+    pub term_months: Option<i32>,
+    pub repayment_method: Option<String>,
+    pub pool_id: Option<i64>,
+}
+
+/// Sell (or license) a disposal's patents to the offer's bidder.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DisposalSale {
+    pub case_id: i64,
+    pub offer_id: i64,
+    pub bidder: String,
+    pub amount_fen: i64,
+}
+
+/// Make a scorecard the bank's active model (the digest pins the model proposed).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScorecardActivation {
+    pub scorecard_id: i64,
+    pub model_digest: String,
+}
+
+/// A district's decision on a claim: approve (pay what the pool owes now) or return.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClaimDecision {
+    pub claim_id: i64,
+    /// approve or return
+    pub decision: String,
+    pub reason: Option<String>,
+    pub payable_now_fen: i64,
+    pub loss_fen: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Eligibility {
+    /// Coverage is refused when the enterprise has a bad credit record (overdue_90,
+    /// other_bank_overdue, guarantee_default, dishonest_debtor) within this many years.
+    pub max_bad_credit_years: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+/// A new version of a pool's rules.
+pub struct RuleChange {
+    pub gov_share_bp: i32,
+    pub bank_share_bp: i32,
+    pub guarantor_share_bp: i32,
+    pub insurer_share_bp: i32,
+    pub per_loan_cap_fen: i64,
+    pub leverage_limit_pct: i32,
+    /// Today or later: loans covered from this date take the new rule.
+    pub effective_from: NaiveDate,
+    #[serde(default)]
+    pub eligibility: Option<Eligibility>,
+}
+
+impl Payload {
+    /// The kind stored with the proposal.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Payload::ApplicationDecision(_) => "bank.application_decision",
+            Payload::Disbursement(_) => "bank.disbursement",
+            Payload::DisposalSale(_) => "bank.disposal_sale",
+            Payload::ScorecardActivation(_) => "bank.scorecard_activation",
+            Payload::PoolRule(_) => "gov.pool_rule",
+            Payload::ClaimDecision(_) => "gov.claim_decision",
         }
-        if p.proposed_by == principal.user_id {
-            return Err(ApiError::forbidden(
-                "MAKER_CHECKER_OWN_PROPOSAL",
-                "a proposal is decided by someone other than its proposer",
-            ));
+    }
+
+    /// The fields as stored in `payload_json`.
+    fn fields(&self) -> Result<serde_json::Value, ApiError> {
+        let mut tagged = serde_json::to_value(self)
+            .map_err(|e| ApiError::Internal(format!("proposal payload: {e}")))?;
+        Ok(tagged["payload"].take())
+    }
+
+    /// Reads a stored payload; `None` for a kind the platform does not carry out (its approval
+    /// only changes the proposal).
+    pub fn read(kind: &str, payload_json: &str) -> Result<Option<Payload>, ApiError> {
+        let fields: serde_json::Value = serde_json::from_str(payload_json)
+            .map_err(|e| ApiError::Internal(format!("proposal payload: {e}")))?;
+        match serde_json::from_value(serde_json::json!({"kind": kind, "payload": fields})) {
+            Ok(p) => Ok(Some(p)),
+            Err(_) if !KINDS.contains(&kind) => Ok(None),
+            Err(e) => Err(ApiError::Internal(format!(
+                "proposal payload of kind {kind}: {e}"
+            ))),
         }
-        let status = match decision {
-            Decision::Approve => "approved",
-            Decision::SendBack => "sent_back",
-        };
-        // Only a pending proposal changes: a second decision finds nothing to update.
-        let changed = diesel::update(
-            proposals::table
-                .find(id)
-                .filter(proposals::status.eq("pending")),
-        )
-        .set((
-            proposals::status.eq(status),
-            proposals::decided_by.eq(principal.user_id),
-            proposals::decision_note.eq(note),
-            proposals::decided_at.eq(now),
-        ))
-        .execute(conn)?;
-        if changed == 0 {
-            return Err(ApiError::conflict(
-                "PROPOSAL_ALREADY_DECIDED",
-                format!("proposal {id} was already {}", p.status),
-            ));
-        }
-        audit::append(
+    }
+
+    /// Records this as a proposal by `principal` on an object of its organisation, decided by
+    /// `required_role`. Call inside the transaction of the change it proposes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn propose(
+        &self,
+        conn: &mut DbConnection,
+        principal: &Principal,
+        object_type: &str,
+        object_id: i64,
+        required_role: Role,
+        now: NaiveDateTime,
+        request_id: &str,
+    ) -> Result<Proposal, ApiError> {
+        let fields = self.fields()?;
+        let id = propose(
             conn,
-            &principal.actor(),
-            &Entry {
-                action: if decision == Decision::Approve {
-                    "proposal.approve"
-                } else {
-                    "proposal.send_back"
-                },
-                object_type: "proposal",
-                object_id: id.to_string(),
-                before: Some(&serde_json::json!({"status": p.status})),
-                after: Some(
-                    &serde_json::json!({"status": status, "payload_digest": p.payload_digest}),
-                ),
-                request_id,
+            principal,
+            &NewProposal {
+                kind: self.kind(),
+                object_type,
+                object_id: object_id.to_string(),
+                payload: &fields,
+                required_role,
             },
             now,
+            request_id,
         )?;
-        let decided = get(conn, principal.org_id, id)?;
-        if decision == Decision::Approve {
-            carry_out(conn, principal, &decided, now, request_id)?;
-        }
-        Ok(decided)
-    })
+        get(conn, principal.org_id, id)
+    }
 }
 
-/// What an approved proposal does, by kind, inside the approval's transaction: if it cannot be
-/// carried out (the object moved on meanwhile), the approval fails and the proposal stays pending.
-fn carry_out(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    p: &Proposal,
-    now: NaiveDateTime,
-    request_id: &str,
-) -> Result<(), ApiError> {
-    use crate::services::bank::{decisions, disposals, pledges, scorecards};
-    use crate::services::gov::{claims, pools};
-    match p.kind.as_str() {
-        decisions::KIND => decisions::apply(conn, principal, p, now, request_id),
-        pledges::DISBURSEMENT_KIND => pledges::disburse(conn, principal, p, now, request_id),
-        disposals::SALE_KIND => disposals::apply_sale(conn, principal, p, now, request_id),
-        scorecards::ACTIVATION_KIND => scorecards::activate(conn, principal, p, now, request_id),
-        pools::RULE_KIND => pools::apply_rule(conn, principal, p, now, request_id),
-        claims::DECISION_KIND => claims::apply(conn, principal, p, now, request_id),
-        // Kinds whose effect is recorded elsewhere (or not yet wired) only change the proposal.
-        _ => Ok(()),
+/// The kinds the platform carries out.
+const KINDS: [&str; 6] = [
+    "bank.application_decision",
+    "bank.disbursement",
+    "bank.disposal_sale",
+    "bank.scorecard_activation",
+    "gov.pool_rule",
+    "gov.claim_decision",
+];
+
+impl Proposal {
+    /// What the proposal carries; `None` for a kind the platform does not carry out.
+    pub fn payload(&self) -> Result<Option<Payload>, ApiError> {
+        Payload::read(&self.kind, &self.payload_json)
     }
 }

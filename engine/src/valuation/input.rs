@@ -11,10 +11,19 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::model::InvalidRows;
 use super::{LegalStatus, PatentInput, PatentType};
 use crate::error::{BadInput, EngineError, InputProblem, Result};
 use crate::schema::input as col;
+
+/// What to do with bad rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InvalidRows {
+    /// Reject the whole batch (the default of VALUATION.md).
+    #[default]
+    Reject,
+    /// Value the valid rows and return the others with their reasons.
+    Skip,
+}
 
 /// A row left out in the lenient mode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

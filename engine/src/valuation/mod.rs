@@ -20,8 +20,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use explain::{Explanation, explain_patent};
+pub use input::InvalidRows;
 pub use input::{RejectedRow, Validated, validate};
-pub use model::{BatchOutcome, InvalidRows, value_batch, value_frame, value_lazy};
+pub use model::{BatchOutcome, value_batch, value_frame, value_lazy};
 pub use params::ValuationParams;
 pub use synthetic::synthetic;
 

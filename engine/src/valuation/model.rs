@@ -13,22 +13,12 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::explain::{DAYS_PER_YEAR, discount_factors, discount_rate, growth_factors};
-use super::input::{RejectedRow, date_to_days, validate};
+use super::input::{InvalidRows, RejectedRow, date_to_days, validate};
 use super::params::ValuationParams;
 use super::{LegalStatus, PatentType};
 use crate::VALUATION_MODEL;
 use crate::error::{EngineError, Result};
 use crate::schema::{input as i, output as o};
-
-/// What to do with bad rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum InvalidRows {
-    /// Reject the whole batch (the default of VALUATION.md).
-    #[default]
-    Reject,
-    /// Value the valid rows and return the others with their reasons.
-    Skip,
-}
 
 /// Result of a batch: one output row per valid input row, in input order, and the rejected rows.
 #[derive(Debug, Clone)]

@@ -3,17 +3,15 @@
 use actix_web::{HttpResponse, get, post, web};
 
 use crate::auth::Principal;
+use crate::clock::china_today;
 use crate::error::{ApiError, ErrorBody};
-use crate::routes::db_call;
-use crate::services::enterprise::alerts::{
-    self as service, AlertQuery, AlertView, AlertsView, MarkedRead,
-};
-use crate::services::enterprise::china_today;
-use crate::startup::{AppState, RequestId};
+use crate::services::alerts::{self as service, AlertQuery, AlertView, AlertsView, MarkedRead};
+use crate::state::db_call;
+use crate::state::{AppState, RequestId};
 
 /// The enterprise's alerts (newest first; `unread=true` for the unread only) and the annual-fee
 /// reminders due today (60/30/7 days before, and in the grace period with the late fee).
-#[utoipa::path(get, path = "/api/enterprise/alerts", tag = "enterprise", params(AlertQuery), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(AlertQuery), security(("bearer" = [])),
     responses((status = 200, body = AlertsView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/alerts")]
 pub async fn list(
@@ -28,7 +26,7 @@ pub async fn list(
 }
 
 /// Mark every unread alert read.
-#[utoipa::path(post, path = "/api/enterprise/alerts/read-all", tag = "enterprise", security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", security(("bearer" = [])),
     responses((status = 200, body = MarkedRead), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[post("/alerts/read-all")]
 pub async fn read_all(
@@ -46,7 +44,7 @@ pub async fn read_all(
 }
 
 /// Mark one alert read.
-#[utoipa::path(post, path = "/api/enterprise/alerts/{id}/read", tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = AlertView), (status = 404, body = ErrorBody)))]
 #[post("/alerts/{id}/read")]
 pub async fn read(

@@ -3,17 +3,17 @@
 use actix_web::{HttpResponse, get, post, web};
 
 use crate::auth::Principal;
+use crate::clock::china_today;
 use crate::error::{ApiError, ErrorBody};
-use crate::routes::db_call;
-use crate::services::enterprise::applications::{
+use crate::services::applications::{
     self as service, ApplicationView, NewApplicationRequest, Readiness,
 };
-use crate::services::enterprise::china_today;
-use crate::startup::{AppState, RequestId};
+use crate::state::db_call;
+use crate::state::{AppState, RequestId};
 
 /// Create a draft application: amount within the credit line of the named patents (as of
 /// today), term 12–24 months, a bank, optionally a pool of the enterprise's district.
-#[utoipa::path(post, path = "/api/enterprise/applications", tag = "enterprise", request_body = NewApplicationRequest, security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", request_body = NewApplicationRequest, security(("bearer" = [])),
     responses((status = 201, body = ApplicationView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[post("/applications")]
 pub async fn create(
@@ -24,7 +24,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let body = body.into_inner();
-    let params = super::valuation_params();
+    let params = crate::services::valuations::params();
     let view = db_call(&state, move |conn| {
         service::create(conn, &principal, body, &params, now, &rid.0)
     })
@@ -33,7 +33,7 @@ pub async fn create(
 }
 
 /// The enterprise's applications, newest first, with their status and the bank's decision.
-#[utoipa::path(get, path = "/api/enterprise/applications", tag = "enterprise", security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", security(("bearer" = [])),
     responses((status = 200, body = Vec<ApplicationView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/applications")]
 pub async fn list(
@@ -45,7 +45,7 @@ pub async fn list(
 }
 
 /// One application.
-#[utoipa::path(get, path = "/api/enterprise/applications/{id}", tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = ApplicationView), (status = 404, body = ErrorBody)))]
 #[get("/applications/{id}")]
 pub async fn get_one(
@@ -58,7 +58,7 @@ pub async fn get_one(
 }
 
 /// The readiness check against the pledge-registration refusal grounds, without submitting.
-#[utoipa::path(get, path = "/api/enterprise/applications/{id}/readiness", tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Readiness), (status = 404, body = ErrorBody)))]
 #[get("/applications/{id}/readiness")]
 pub async fn readiness(
@@ -68,7 +68,7 @@ pub async fn readiness(
 ) -> Result<HttpResponse, ApiError> {
     let (org, id) = (principal.org_id, id.into_inner());
     let as_of = china_today(state.clock.now());
-    let params = super::valuation_params();
+    let params = crate::services::valuations::params();
     Ok(HttpResponse::Ok().json(
         db_call(&state, move |conn| {
             service::readiness(conn, org, id, &params, as_of)
@@ -79,7 +79,7 @@ pub async fn readiness(
 
 /// Submit a draft to its bank. Refused (422, code NOT_READY) naming every failed ground of the
 /// readiness check in `error.details.failed`.
-#[utoipa::path(post, path = "/api/enterprise/applications/{id}/submit", tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = ApplicationView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/applications/{id}/submit")]
 pub async fn submit(
@@ -89,7 +89,7 @@ pub async fn submit(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let (now, id) = (state.clock.now(), id.into_inner());
-    let params = super::valuation_params();
+    let params = crate::services::valuations::params();
     Ok(HttpResponse::Ok().json(
         db_call(&state, move |conn| {
             service::submit(conn, &principal, id, &params, now, &rid.0)
@@ -99,7 +99,7 @@ pub async fn submit(
 }
 
 /// Withdraw an application before the bank decides.
-#[utoipa::path(post, path = "/api/enterprise/applications/{id}/withdraw", tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = ApplicationView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/applications/{id}/withdraw")]
 pub async fn withdraw(

@@ -2,18 +2,18 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 
-use super::{ImportQuery, read_upload, valid_only};
 use crate::auth::Principal;
+use crate::clock::china_today;
 use crate::error::{ApiError, ErrorBody};
-use crate::routes::db_call;
-use crate::services::enterprise::china_today;
-use crate::services::enterprise::financials::{self as service, StatementView};
-use crate::services::enterprise::upload::ImportReport;
-use crate::startup::{AppState, RequestId};
+use crate::routes::upload::{ImportQuery, read_upload, valid_only};
+use crate::services::financials::{self as service, StatementView};
+use crate::services::patents::upload::ImportReport;
+use crate::state::db_call;
+use crate::state::{AppState, RequestId};
 
 /// The statements, latest year first, each with its ratios (debt ratio, profit margin, revenue
 /// growth, revenue per head).
-#[utoipa::path(get, path = "/api/enterprise/financials", tag = "enterprise", security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", security(("bearer" = [])),
     responses((status = 200, body = Vec<StatementView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/financials")]
 pub async fn list(
@@ -26,7 +26,7 @@ pub async fn list(
 
 /// Enter or replace one year: `revenue_fen`, `profit_fen`, `assets_fen`, `liabilities_fen`,
 /// `headcount` (all whole numbers; only profit may be negative).
-#[utoipa::path(put, path = "/api/enterprise/financials/{year}", tag = "enterprise", params(("year" = i32, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(("year" = i32, Path)), security(("bearer" = [])),
     request_body = Object,
     responses((status = 200, body = StatementView), (status = 400, body = ErrorBody)))]
 #[put("/financials/{year}")]
@@ -50,7 +50,7 @@ pub async fn put_year(
 /// Upload statements (multipart field `file`, CSV or .xlsx with the columns `fiscal_year`,
 /// `revenue_fen`, `profit_fen`, `assets_fen`, `liabilities_fen`, `headcount`): checked whole
 /// like the patent upload; `imported` lists the years written.
-#[utoipa::path(post, path = "/api/enterprise/financials/import", tag = "enterprise", params(ImportQuery), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(ImportQuery), security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", content = String),
     responses((status = 201, body = ImportReport), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody)))]
 #[post("/financials/import")]

@@ -3,15 +3,15 @@
 use actix_web::{HttpResponse, get, web};
 
 use crate::auth::Principal;
+use crate::clock::china_today;
 use crate::error::{ApiError, ErrorBody};
-use crate::routes::db_call;
-use crate::services::enterprise::china_today;
-use crate::services::enterprise::loans::{self as service, LoanView};
-use crate::startup::AppState;
+use crate::services::loans::{self as service, LoanView};
+use crate::state::AppState;
+use crate::state::db_call;
 
 /// The enterprise's loans: schedule, repayments made, outstanding principal, next due date and
 /// the patents under pledge.
-#[utoipa::path(get, path = "/api/enterprise/loans", tag = "enterprise", security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", security(("bearer" = [])),
     responses((status = 200, body = Vec<LoanView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/loans")]
 pub async fn list(

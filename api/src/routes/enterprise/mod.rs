@@ -5,80 +5,38 @@ pub mod alerts;
 pub mod applications;
 pub mod financials;
 pub mod loans;
+pub mod organisation;
 pub mod patents;
 pub mod profile;
 pub mod valuations;
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, web};
-use futures_util::StreamExt;
-use serde::Deserialize;
-use zhirong_engine::valuation::ValuationParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::ApiError;
-use crate::services::enterprise::upload::{MAX_UPLOAD_BYTES, Upload};
-
-/// The parameters of the enterprise's indicative valuation: the model's defaults (a bank values
-/// with its own parameter file when it evaluates the collateral).
-pub fn valuation_params() -> ValuationParams {
-    ValuationParams::default()
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ImportQuery {
-    /// `all` (default): nothing is written unless every row is good. `valid_only`: the good rows
-    /// are written and the bad ones reported.
-    pub mode: Option<String>,
-}
-
-/// Whether an upload writes only its good rows.
-pub fn valid_only(mode: Option<&str>) -> Result<bool, ApiError> {
-    match mode {
-        None | Some("all") => Ok(false),
-        Some("valid_only") => Ok(true),
-        Some(_) => Err(ApiError::bad_request(
-            "INVALID_MODE",
-            "mode is all or valid_only",
-            Some("mode"),
-        )),
-    }
-}
-
-/// Reads the uploaded file (the multipart field `file`, or the first field with a file name).
-pub async fn read_upload(req: &HttpRequest, payload: web::Payload) -> Result<Upload, ApiError> {
-    let bad_form = |m: String| ApiError::bad_request("BAD_UPLOAD", m, Some("file"));
-    let mut form = actix_multipart::Multipart::new(req.headers(), payload);
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|e| bad_form(format!("not a multipart form: {e}")))?;
-        let disposition = field.content_disposition().cloned();
-        let is_file = disposition
-            .as_ref()
-            .is_some_and(|d| d.get_name() == Some("file") || d.get_filename().is_some());
-        let filename = disposition
-            .as_ref()
-            .and_then(|d| d.get_filename())
-            .unwrap_or("")
-            .to_string();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| bad_form(format!("upload interrupted: {e}")))?;
-            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                return Err(ApiError::Detailed {
-                    status: StatusCode::PAYLOAD_TOO_LARGE,
-                    code: "UPLOAD_TOO_LARGE",
-                    message: format!("the file is over {MAX_UPLOAD_BYTES} bytes; split it"),
-                    field: Some("file".into()),
-                    details: serde_json::json!({"max_bytes": MAX_UPLOAD_BYTES}),
-                });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if is_file {
-            return Ok(Upload { filename, bytes });
-        }
-    }
-    Err(bad_form(
-        "no file in the form: send it as the multipart field 'file'".into(),
-    ))
+/// The enterprise's routes, registered once for the app and its OpenAPI document.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(organisation::get_organisation)
+        .service(profile::get_profile)
+        .service(profile::put_profile)
+        // The template before `/patents/{id}`, which would take it for an id.
+        .service(patents::template)
+        .service(patents::list)
+        .service(patents::create)
+        .service(patents::import)
+        .service(patents::get_one)
+        .service(patents::update)
+        .service(patents::remove)
+        .service(valuations::create)
+        .service(applications::create)
+        .service(applications::list)
+        .service(applications::get_one)
+        .service(applications::readiness)
+        .service(applications::submit)
+        .service(applications::withdraw)
+        .service(financials::list)
+        .service(financials::import)
+        .service(financials::put_year)
+        .service(loans::list)
+        .service(alerts::list)
+        .service(alerts::read_all)
+        .service(alerts::read);
 }

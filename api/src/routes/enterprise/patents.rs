@@ -3,14 +3,14 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use chrono::NaiveDate;
 
-use super::{ImportQuery, read_upload, valid_only};
 use crate::auth::Principal;
+use crate::clock::china_today;
 use crate::error::{ApiError, ErrorBody};
-use crate::routes::db_call;
-use crate::services::enterprise::china_today;
-use crate::services::enterprise::patents::{self as service, PatentPage, PatentQuery, PatentView};
-use crate::services::enterprise::upload::{self, ImportReport};
-use crate::startup::{AppState, RequestId};
+use crate::routes::upload::{ImportQuery, read_upload, valid_only};
+use crate::services::patents::upload::{self, ImportReport};
+use crate::services::patents::{self as service, PatentPage, PatentQuery, PatentView};
+use crate::state::db_call;
+use crate::state::{AppState, RequestId};
 
 /// The JSON of one patent: the input fields of VALUATION.md with the number in
 /// `patent_number`. Counts may be numbers or numeric strings; empty means unknown.
@@ -46,7 +46,7 @@ pub struct PatentBody {
 type JsonObject = serde_json::Map<String, serde_json::Value>;
 
 /// The enterprise's patents, paged, optionally of one legal status and type.
-#[utoipa::path(get, path = "/api/enterprise/patents", tag = "enterprise", params(PatentQuery), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(PatentQuery), security(("bearer" = [])),
     responses((status = 200, body = PatentPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 #[get("/patents")]
 pub async fn list(
@@ -60,7 +60,7 @@ pub async fn list(
 
 /// Add a patent. The number is checked (check character, and its type digit against
 /// patent_type); a number already on the platform is refused (409).
-#[utoipa::path(post, path = "/api/enterprise/patents", tag = "enterprise", request_body = PatentBody, security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", request_body = PatentBody, security(("bearer" = [])),
     responses((status = 201, body = PatentView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/patents")]
 pub async fn create(
@@ -79,7 +79,7 @@ pub async fn create(
 }
 
 /// The CSV template of the bulk upload: the header and one example row.
-#[utoipa::path(get, path = "/api/enterprise/patents/template.csv", tag = "enterprise", security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = ErrorBody)))]
 #[get("/patents/template.csv")]
 pub async fn template() -> HttpResponse {
@@ -96,7 +96,7 @@ pub async fn template() -> HttpResponse {
 /// template), or an Excel workbook (.xlsx) whose first sheet has the same columns. The whole file is checked first; every problem is reported in
 /// `error.details.problems` with its row (1-based data row, 0 for the header), column and reason,
 /// and nothing is written, unless `mode=valid_only`.
-#[utoipa::path(post, path = "/api/enterprise/patents/import", tag = "enterprise", params(ImportQuery), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(ImportQuery), security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", content = String),
     responses((status = 201, body = ImportReport), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody)))]
 #[post("/patents/import")]
@@ -119,7 +119,7 @@ pub async fn import(
 }
 
 /// One patent of the enterprise.
-#[utoipa::path(get, path = "/api/enterprise/patents/{id}", tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = PatentView), (status = 404, body = ErrorBody)))]
 #[get("/patents/{id}")]
 pub async fn get_one(
@@ -132,7 +132,7 @@ pub async fn get_one(
 }
 
 /// Replace a patent's fields (the same body as adding one).
-#[utoipa::path(put, path = "/api/enterprise/patents/{id}", tag = "enterprise", params(("id" = i64, Path)), request_body = PatentBody, security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(("id" = i64, Path)), request_body = PatentBody, security(("bearer" = [])),
     responses((status = 200, body = PatentView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[put("/patents/{id}")]
 pub async fn update(
@@ -153,7 +153,7 @@ pub async fn update(
 }
 
 /// Remove a patent that is not pledged nor named in an open application.
-#[utoipa::path(delete, path = "/api/enterprise/patents/{id}", tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[delete("/patents/{id}")]
 pub async fn remove(

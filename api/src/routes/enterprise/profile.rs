@@ -4,12 +4,12 @@ use actix_web::{HttpResponse, get, put, web};
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
-use crate::routes::db_call;
-use crate::services::enterprise::profile::{self as service, Profile, ProfileUpdate};
-use crate::startup::{AppState, RequestId};
+use crate::services::organisations::{self as service, Profile, ProfileUpdate};
+use crate::state::db_call;
+use crate::state::{AppState, RequestId};
 
 /// The enterprise's profile.
-#[utoipa::path(get, path = "/api/enterprise/profile", tag = "enterprise", security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/profile")]
 pub async fn get_profile(
@@ -22,7 +22,7 @@ pub async fn get_profile(
 
 /// Update name, industry and contact. The USCC and the district are fixed: sending a different
 /// value is refused naming the field.
-#[utoipa::path(put, path = "/api/enterprise/profile", tag = "enterprise", request_body = ProfileUpdate, security(("bearer" = [])),
+#[utoipa::path(tag = "enterprise", request_body = ProfileUpdate, security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[put("/profile")]
 pub async fn put_profile(

@@ -1,0 +1,209 @@
+//! The statuses of the business objects, each an enum from the request to the database and back:
+//! one spelling per value (the one the migrations' CHECK constraints allow), one `ToSql`/`FromSql`
+//! for both backends. Outside this file a status is never compared with a string (a test in
+//! `api/tests/house.rs` sees to it).
+
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql};
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
+
+use crate::db::MultiBackend;
+
+/// Declares a status enum with its text spelling, `as_str`, `parse`, `Display`, serde, the
+/// OpenAPI schema and the diesel mapping to a `TEXT` column.
+macro_rules! status_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+            utoipa::ToSchema, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = Text)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// The spellings, for a message: `a, b or c`.
+            pub fn spellings() -> String {
+                let all: Vec<&str> = Self::ALL.iter().map(|s| s.as_str()).collect();
+                match all.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                    _ => all.join(""),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ToSql<Text, MultiBackend> for $name {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
+                <str as ToSql<Text, MultiBackend>>::to_sql(self.as_str(), out)
+            }
+        }
+
+        impl FromSql<Text, MultiBackend> for $name {
+            fn from_sql(bytes: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                let text = <String as FromSql<Text, MultiBackend>>::from_sql(bytes)?;
+                Self::parse(&text)
+                    .ok_or_else(|| format!("{} {text:?} is not a {}", stringify!($name), Self::spellings()).into())
+            }
+        }
+    };
+}
+
+status_enum! {
+    /// A loan application, from the enterprise's draft to the bank's decision.
+    ApplicationStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        UnderReview = "under_review",
+        Approved = "approved",
+        Rejected = "rejected",
+        Withdrawn = "withdrawn",
+    }
+}
+
+status_enum! {
+    /// A loan from disbursement to its end.
+    LoanStatus {
+        Active = "active",
+        Overdue = "overdue",
+        Defaulted = "defaulted",
+        Repaid = "repaid",
+        WrittenOff = "written_off",
+    }
+}
+
+status_enum! {
+    /// A patent's pledge to one application.
+    PledgeStatus {
+        Proposed = "proposed",
+        PendingRegistration = "pending_registration",
+        Registered = "registered",
+        Released = "released",
+        Disposed = "disposed",
+    }
+}
+
+status_enum! {
+    /// A loan's cover by a district pool.
+    CoverageStatus {
+        Covered = "covered",
+        Released = "released",
+        Claimed = "claimed",
+    }
+}
+
+status_enum! {
+    /// A bank's claim on a pool.
+    ClaimStatus {
+        Filed = "filed",
+        UnderReview = "under_review",
+        Approved = "approved",
+        Rejected = "rejected",
+        Paid = "paid",
+    }
+}
+
+status_enum! {
+    /// A district's risk-compensation pool.
+    PoolStatus {
+        Open = "open",
+        Suspended = "suspended",
+        Closed = "closed",
+    }
+}
+
+status_enum! {
+    /// A disposal of a defaulted loan's pledged patents.
+    DisposalStatus {
+        Open = "open",
+        Sold = "sold",
+        Withdrawn = "withdrawn",
+    }
+}
+
+status_enum! {
+    /// A buyer's or licensee's offer in a disposal.
+    OfferStatus {
+        Open = "open",
+        Accepted = "accepted",
+        Declined = "declined",
+    }
+}
+
+status_enum! {
+    /// A bank's scorecard.
+    ScorecardStatus {
+        Candidate = "candidate",
+        Active = "active",
+        Retired = "retired",
+    }
+}
+
+status_enum! {
+    /// A maker-checker proposal.
+    ProposalStatus {
+        Pending = "pending",
+        Approved = "approved",
+        SentBack = "sent_back",
+    }
+}
+
+status_enum! {
+    /// A pool simulation run.
+    SimulationStatus {
+        Queued = "queued",
+        Running = "running",
+        Done = "done",
+        Failed = "failed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_reads_back_its_own_spelling() {
+        for s in LoanStatus::ALL {
+            assert_eq!(LoanStatus::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(
+            ProposalStatus::parse("sent_back"),
+            Some(ProposalStatus::SentBack)
+        );
+        assert_eq!(PoolStatus::parse("Open"), None);
+        assert_eq!(
+            ProposalStatus::spellings(),
+            "pending, approved or sent_back"
+        );
+        assert_eq!(
+            serde_json::to_string(&PledgeStatus::PendingRegistration)
+                .ok()
+                .as_deref(),
+            Some("\"pending_registration\"")
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! `GET /api/enterprise/organisation`: the caller's own organisation.
+
+use actix_web::{HttpResponse, get};
+
+use crate::error::{ApiError, ErrorBody};
+use crate::routes::Ctx;
+use crate::services::admin::{self, OrganisationView};
+
+/// The enterprise's own profile.
+#[utoipa::path(tag = "enterprise", security(("bearer" = [])),
+    responses((status = 200, body = OrganisationView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/organisation")]
+pub async fn get_organisation(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.json(|conn, c| admin::organisation(conn, c.principal.org_id))
+        .await
+}

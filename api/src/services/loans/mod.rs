@@ -1,0 +1,256 @@
+//! The enterprise's loans: the schedule, the repayments made, outstanding principal, the next
+//! due date, and the patents under pledge.
+//!
+//! The schedule follows the loan's repayment method (`domain::schedule`).
+
+pub mod servicing;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::DbConnection;
+use crate::db::schema::{loans, organisations, patents, pledges, repayments};
+use crate::domain::schedule::{RepaymentMethod, schedule};
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ScheduledPayment {
+    pub due_on: NaiveDate,
+    pub principal_fen: i64,
+    pub interest_fen: i64,
+    /// Covered by the payments made: payments are applied in order, principal and interest
+    /// apart, so this and every earlier instalment is paid in full.
+    pub paid: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Repayment {
+    pub paid_on: NaiveDate,
+    pub principal_fen: i64,
+    pub interest_fen: i64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PledgedPatent {
+    pub patent_id: i64,
+    pub patent_number: String,
+    /// proposed, pending_registration, registered, released, disposed
+    pub pledge_status: String,
+    pub registration_no: Option<String>,
+    pub registration_date: Option<NaiveDate>,
+    pub legal_status: String,
+    pub fee_paid_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoanView {
+    pub id: i64,
+    pub application_id: i64,
+    pub bank_id: i64,
+    pub bank_name: String,
+    pub principal_fen: i64,
+    pub outstanding_fen: i64,
+    pub rate_bp: i32,
+    pub term_months: i32,
+    pub disbursed_on: NaiveDate,
+    pub maturity_date: NaiveDate,
+    /// active, overdue, defaulted, repaid, written_off
+    pub status: String,
+    pub days_past_due: i32,
+    /// interest_only_bullet (quarterly interest, principal at maturity) or equal_principal
+    /// (equal principal each quarter with the interest on what is left).
+    pub repayment_method: String,
+    pub next_due_date: Option<NaiveDate>,
+    pub schedule: Vec<ScheduledPayment>,
+    pub repayments: Vec<Repayment>,
+    pub patents: Vec<PledgedPatent>,
+}
+
+type LoanRow = (
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i32,
+    i32,
+    NaiveDate,
+    NaiveDate,
+    String,
+    i32,
+    String,
+);
+
+pub fn list(
+    conn: &mut DbConnection,
+    org_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<LoanView>, ApiError> {
+    let rows: Vec<LoanRow> = loans::table
+        .filter(loans::enterprise_id.eq(org_id))
+        .order(loans::disbursed_on.desc())
+        .select((
+            loans::id,
+            loans::application_id,
+            loans::bank_id,
+            loans::principal_fen,
+            loans::outstanding_fen,
+            loans::rate_bp,
+            loans::term_months,
+            loans::disbursed_on,
+            loans::maturity_date,
+            loans::status,
+            loans::days_past_due,
+            loans::repayment_method,
+        ))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (
+        id,
+        application_id,
+        bank_id,
+        principal,
+        outstanding,
+        rate,
+        term,
+        disbursed,
+        maturity,
+        status,
+        dpd,
+        method,
+    ) in rows
+    {
+        let bank_name: String = organisations::table
+            .find(bank_id)
+            .select(organisations::name)
+            .first(conn)?;
+        let made: Vec<Repayment> = repayments::table
+            .filter(repayments::loan_id.eq(id))
+            .order(repayments::paid_on)
+            .select((
+                repayments::paid_on,
+                repayments::principal_fen,
+                repayments::interest_fen,
+            ))
+            .load::<(NaiveDate, i64, i64)>(conn)?
+            .into_iter()
+            .map(|(paid_on, principal_fen, interest_fen)| Repayment {
+                paid_on,
+                principal_fen,
+                interest_fen,
+            })
+            .collect();
+        let method = RepaymentMethod::parse(&method).ok_or_else(|| {
+            ApiError::Internal(format!("loan {id} has repayment method {method}"))
+        })?;
+        let paid_principal: i64 = made.iter().map(|r| r.principal_fen).sum();
+        let paid_interest: i64 = made.iter().map(|r| r.interest_fen).sum();
+        let (mut due_principal, mut due_interest) = (0i64, 0i64);
+        let schedule: Vec<ScheduledPayment> =
+            schedule(principal, rate, disbursed, maturity, method)
+                .into_iter()
+                .map(|i| {
+                    due_principal += i.principal_fen;
+                    due_interest += i.interest_fen;
+                    ScheduledPayment {
+                        due_on: i.due_on,
+                        principal_fen: i.principal_fen,
+                        interest_fen: i.interest_fen,
+                        paid: paid_principal >= due_principal && paid_interest >= due_interest,
+                    }
+                })
+                .collect();
+        let closed = matches!(status.as_str(), "repaid" | "written_off");
+        let next_due_date = if closed {
+            None
+        } else {
+            schedule
+                .iter()
+                .find(|s| !s.paid)
+                .map(|s| s.due_on)
+                .or_else(|| {
+                    schedule
+                        .iter()
+                        .find(|s| s.due_on >= today)
+                        .map(|s| s.due_on)
+                })
+        };
+        let patents: Vec<PledgedPatent> = pledges::table
+            .inner_join(patents::table)
+            .filter(pledges::loan_id.eq(id))
+            .order(pledges::id)
+            .select((
+                pledges::patent_id,
+                patents::patent_number,
+                pledges::status,
+                pledges::registration_no,
+                pledges::registration_date,
+                patents::legal_status,
+                patents::fee_paid_until,
+            ))
+            .load::<(
+                i64,
+                String,
+                String,
+                Option<String>,
+                Option<NaiveDate>,
+                String,
+                Option<NaiveDate>,
+            )>(conn)?
+            .into_iter()
+            .map(
+                |(
+                    patent_id,
+                    patent_number,
+                    pledge_status,
+                    registration_no,
+                    registration_date,
+                    legal_status,
+                    fee_paid_until,
+                )| PledgedPatent {
+                    patent_id,
+                    patent_number,
+                    pledge_status,
+                    registration_no,
+                    registration_date,
+                    legal_status,
+                    fee_paid_until,
+                },
+            )
+            .collect();
+        out.push(LoanView {
+            id,
+            application_id,
+            bank_id,
+            bank_name,
+            principal_fen: principal,
+            outstanding_fen: outstanding,
+            rate_bp: rate,
+            term_months: term,
+            disbursed_on: disbursed,
+            maturity_date: maturity,
+            status,
+            days_past_due: dpd,
+            repayment_method: method.as_str().to_string(),
+            next_due_date,
+            schedule,
+            repayments: made,
+            patents,
+        });
+    }
+    Ok(out)
+}
+
+/// A loan of the bank.
+pub fn bank_loan(
+    conn: &mut DbConnection,
+    bank_id: i64,
+    id: i64,
+) -> Result<crate::db::models::LoanRecord, ApiError> {
+    Ok(loans::table
+        .find(id)
+        .filter(loans::bank_id.eq(bank_id))
+        .select(crate::db::models::LoanRecord::as_select())
+        .first(conn)?)
+}

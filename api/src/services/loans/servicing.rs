@@ -1,0 +1,406 @@
+//! Servicing: repayments recorded by the officer, days past due computed from the schedule, the
+//! loan's status following them (active → overdue → defaulted at 90 days), pledges and pool
+//! coverage released at full repayment. Overdue loans feed the enterprise's credit risk
+//! (`overdue_30`, `overdue_90` events) and raise alerts to the bank and the enterprise.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Principal;
+use crate::clock::china_today;
+use crate::db::DbConnection;
+use crate::db::audit::{self, Actor, Entry};
+use crate::db::models::{LoanRecord, NewRepayment, NewRiskEvent};
+use crate::db::schema::{loans, pledges, pool_coverage, repayments};
+use crate::domain::schedule::{Arrears, DEFAULT_DAYS, RepaymentMethod, arrears, schedule};
+use crate::error::ApiError;
+use crate::error::bad;
+use crate::services::alerts::raise_alert;
+use crate::services::loans::bank_loan;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RepaymentRequest {
+    pub paid_on: NaiveDate,
+    pub principal_fen: i64,
+    pub interest_fen: i64,
+}
+
+/// What an assessment changed on one loan.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoanChange {
+    pub loan_id: i64,
+    pub from_status: String,
+    pub to_status: String,
+    pub days_past_due: i64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ServicingRun {
+    pub as_of: NaiveDate,
+    pub loans_assessed: usize,
+    pub changes: Vec<LoanChange>,
+}
+
+fn paid(conn: &mut DbConnection, loan_id: i64) -> Result<Vec<(NaiveDate, i64, i64)>, ApiError> {
+    Ok(repayments::table
+        .filter(repayments::loan_id.eq(loan_id))
+        .select((
+            repayments::paid_on,
+            repayments::principal_fen,
+            repayments::interest_fen,
+        ))
+        .load(conn)?)
+}
+
+/// The loan's arrears on `today` against its schedule.
+pub fn arrears_of(
+    conn: &mut DbConnection,
+    loan: &LoanRecord,
+    today: NaiveDate,
+) -> Result<Arrears, ApiError> {
+    let method = RepaymentMethod::parse(&loan.repayment_method).ok_or_else(|| {
+        ApiError::Internal(format!(
+            "loan {} has repayment method {}",
+            loan.id, loan.repayment_method
+        ))
+    })?;
+    let plan = schedule(
+        loan.principal_fen,
+        loan.rate_bp,
+        loan.disbursed_on,
+        loan.maturity_date,
+        method,
+    );
+    Ok(arrears(&plan, &paid(conn, loan.id)?, today))
+}
+
+fn risk_event_once(
+    conn: &mut DbConnection,
+    loan: &LoanRecord,
+    event_type: &str,
+    occurred_on: NaiveDate,
+    reference: String,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    crate::services::risk::insert_risk_event_once(
+        conn,
+        &NewRiskEvent {
+            enterprise_id: loan.enterprise_id,
+            event_type: event_type.into(),
+            occurred_on,
+            amount_fen: Some(loan.outstanding_fen),
+            patent_id: None,
+            source: "bank".into(),
+            event_ref: reference,
+            created_at: now,
+        },
+    )?;
+    Ok(())
+}
+
+/// Brings one loan's days past due and status up to `today` (a defaulted loan stays defaulted;
+/// a repaid one is closed). Returns the change, if the status changed.
+pub fn assess(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    loan: &LoanRecord,
+    today: NaiveDate,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<Option<LoanChange>, ApiError> {
+    if matches!(loan.status.as_str(), "repaid" | "written_off") {
+        return Ok(None);
+    }
+    let a = arrears_of(conn, loan, today)?;
+    let dpd = a.days_past_due;
+    let status = if loan.outstanding_fen == 0 {
+        "repaid"
+    } else if loan.status == "defaulted" || dpd >= DEFAULT_DAYS {
+        "defaulted"
+    } else if dpd > 0 {
+        "overdue"
+    } else {
+        "active"
+    };
+    let defaulted_on = if status == "defaulted" {
+        loan.defaulted_on.or(a.default_date())
+    } else {
+        None
+    };
+    let dpd_stored = i32::try_from(dpd).unwrap_or(i32::MAX);
+    if status == loan.status && dpd_stored == loan.days_past_due {
+        return Ok(None);
+    }
+    diesel::update(loans::table.find(loan.id))
+        .set((
+            loans::status.eq(status),
+            loans::days_past_due.eq(dpd_stored),
+            loans::defaulted_on.eq(defaulted_on),
+        ))
+        .execute(conn)?;
+    if let Some(due) = a.oldest_unpaid_due {
+        if dpd >= 30 {
+            let on = due + chrono::Duration::days(30);
+            risk_event_once(
+                conn,
+                loan,
+                "overdue_30",
+                on,
+                format!("loan-{}-{due}-30", loan.id),
+                now,
+            )?;
+        }
+        if dpd >= DEFAULT_DAYS {
+            let on = due + chrono::Duration::days(DEFAULT_DAYS);
+            risk_event_once(
+                conn,
+                loan,
+                "overdue_90",
+                on,
+                format!("loan-{}-{due}-90", loan.id),
+                now,
+            )?;
+        }
+    }
+    if status == loan.status {
+        return Ok(None);
+    }
+    audit::append(
+        conn,
+        actor,
+        &Entry {
+            action: "loan.status",
+            object_type: "loan",
+            object_id: loan.id.to_string(),
+            before: Some(
+                &serde_json::json!({"status": loan.status, "days_past_due": loan.days_past_due}),
+            ),
+            after: Some(
+                &serde_json::json!({"status": status, "days_past_due": dpd, "defaulted_on": defaulted_on, "as_of": today}),
+            ),
+            request_id,
+        },
+        now,
+    )?;
+    let alert = match status {
+        "overdue" => Some((
+            "overdue",
+            "warning",
+            format!(
+                "贷款 {} 逾期 {dpd} 天：应还本金 {}、利息 {} 未还。Loan overdue.",
+                loan.id,
+                crate::domain::Fen(a.principal_due_fen),
+                crate::domain::Fen(a.interest_due_fen)
+            ),
+        )),
+        "defaulted" => Some((
+            "default",
+            "critical",
+            format!(
+                "贷款 {} 逾期 {dpd} 天，已违约（{DEFAULT_DAYS} 天）。Loan in default.",
+                loan.id
+            ),
+        )),
+        _ => None,
+    };
+    if let Some((kind, severity, message)) = alert {
+        raise_alert(
+            conn,
+            loan.enterprise_id,
+            Some(loan.bank_id),
+            Some(loan.id),
+            None,
+            kind,
+            severity,
+            message,
+            &serde_json::json!({"days_past_due": dpd, "oldest_unpaid_due": a.oldest_unpaid_due,
+                "principal_due_fen": a.principal_due_fen, "interest_due_fen": a.interest_due_fen}),
+            now,
+        )?;
+    }
+    Ok(Some(LoanChange {
+        loan_id: loan.id,
+        from_status: loan.status.clone(),
+        to_status: status.into(),
+        days_past_due: dpd,
+    }))
+}
+
+/// Assesses every live loan of the bank (or of every bank, for the scheduled run).
+pub fn run(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    bank_id: Option<i64>,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<ServicingRun, ApiError> {
+    let today = china_today(now);
+    crate::db::write_tx(conn, |conn| {
+        let mut q = loans::table
+            .filter(loans::status.eq_any(["active", "overdue", "defaulted"]))
+            .select(LoanRecord::as_select())
+            .order(loans::id)
+            .into_boxed();
+        if let Some(b) = bank_id {
+            q = q.filter(loans::bank_id.eq(b));
+        }
+        let live: Vec<LoanRecord> = q.load(conn)?;
+        let mut changes = Vec::new();
+        for loan in &live {
+            if let Some(c) = assess(conn, actor, loan, today, now, request_id)? {
+                changes.push(c);
+            }
+        }
+        Ok(ServicingRun {
+            as_of: today,
+            loans_assessed: live.len(),
+            changes,
+        })
+    })
+}
+
+/// Records a repayment and brings the loan up to date; at full repayment the loan closes, its
+/// pledges are released and the pool's coverage ends.
+pub fn record_repayment(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    loan_id: i64,
+    req: RepaymentRequest,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<LoanRecord, ApiError> {
+    let today = china_today(now);
+    if req.principal_fen < 0 {
+        return Err(bad(
+            "INVALID_AMOUNT",
+            "principal_fen is negative",
+            "principal_fen",
+        ));
+    }
+    if req.interest_fen < 0 {
+        return Err(bad(
+            "INVALID_AMOUNT",
+            "interest_fen is negative",
+            "interest_fen",
+        ));
+    }
+    if req.principal_fen == 0 && req.interest_fen == 0 {
+        return Err(bad(
+            "INVALID_AMOUNT",
+            "a repayment pays some principal or interest",
+            "principal_fen",
+        ));
+    }
+    if req.paid_on > today {
+        return Err(bad(
+            "DATE_IN_FUTURE",
+            format!("paid_on {} is after today, {today}", req.paid_on),
+            "paid_on",
+        ));
+    }
+    crate::db::write_tx(conn, |conn| {
+        let loan = bank_loan(conn, principal.org_id, loan_id)?;
+        if matches!(loan.status.as_str(), "repaid" | "written_off") {
+            return Err(ApiError::conflict(
+                "LOAN_CLOSED",
+                format!("loan {loan_id} is {}", loan.status),
+            ));
+        }
+        if req.paid_on < loan.disbursed_on {
+            return Err(bad(
+                "DATE_BEFORE_DISBURSEMENT",
+                format!(
+                    "paid_on {} is before the disbursement, {}",
+                    req.paid_on, loan.disbursed_on
+                ),
+                "paid_on",
+            ));
+        }
+        if req.principal_fen > loan.outstanding_fen {
+            return Err(bad(
+                "ABOVE_OUTSTANDING",
+                format!(
+                    "principal_fen {} is above the outstanding {} fen",
+                    req.principal_fen, loan.outstanding_fen
+                ),
+                "principal_fen",
+            ));
+        }
+        diesel::insert_into(repayments::table)
+            .values(NewRepayment {
+                loan_id,
+                paid_on: req.paid_on,
+                principal_fen: req.principal_fen,
+                interest_fen: req.interest_fen,
+                created_at: now,
+            })
+            .execute(conn)?;
+        let outstanding = loan.outstanding_fen - req.principal_fen;
+        diesel::update(loans::table.find(loan_id))
+            .set(loans::outstanding_fen.eq(outstanding))
+            .execute(conn)?;
+        audit::append(
+            conn,
+            &principal.actor(),
+            &Entry {
+                action: "loan.repayment",
+                object_type: "loan",
+                object_id: loan_id.to_string(),
+                before: Some(&serde_json::json!({"outstanding_fen": loan.outstanding_fen})),
+                after: Some(
+                    &serde_json::json!({"outstanding_fen": outstanding, "paid_on": req.paid_on,
+                    "principal_fen": req.principal_fen, "interest_fen": req.interest_fen}),
+                ),
+                request_id,
+            },
+            now,
+        )?;
+        if outstanding == 0 {
+            diesel::update(loans::table.find(loan_id))
+                .set((
+                    loans::status.eq("repaid"),
+                    loans::days_past_due.eq(0),
+                    loans::closed_on.eq(req.paid_on),
+                ))
+                .execute(conn)?;
+            diesel::update(
+                pledges::table
+                    .filter(pledges::loan_id.eq(loan_id))
+                    .filter(pledges::status.eq("registered")),
+            )
+            .set((
+                pledges::status.eq("released"),
+                pledges::released_on.eq(req.paid_on),
+            ))
+            .execute(conn)?;
+            diesel::update(
+                pool_coverage::table
+                    .filter(pool_coverage::loan_id.eq(loan_id))
+                    .filter(pool_coverage::status.eq("covered")),
+            )
+            .set(pool_coverage::status.eq("released"))
+            .execute(conn)?;
+            audit::append(
+                conn,
+                &principal.actor(),
+                &Entry {
+                    action: "loan.repaid",
+                    object_type: "loan",
+                    object_id: loan_id.to_string(),
+                    before: Some(&serde_json::json!({"status": loan.status})),
+                    after: Some(
+                        &serde_json::json!({"status": "repaid", "closed_on": req.paid_on, "pledges": "released"}),
+                    ),
+                    request_id,
+                },
+                now,
+            )?;
+        } else {
+            let fresh = bank_loan(conn, principal.org_id, loan_id)?;
+            assess(conn, &principal.actor(), &fresh, today, now, request_id)?;
+        }
+        bank_loan(conn, principal.org_id, loan_id)
+    })
+}

@@ -1,0 +1,765 @@
+//! The enterprise's patents: one checker for a patent's fields (used by the JSON routes and by
+//! the CSV upload alike), and list, read, add, edit and remove, all scoped to the caller.
+
+pub mod upload;
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Principal;
+use crate::db::audit::{self, Entry};
+use crate::db::models::PatentRow;
+use crate::db::schema::{applications, patents, pledges};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::{PatentNumber, PatentType};
+use crate::error::ApiError;
+use crate::error::bad;
+
+/// The columns of a patent, in template order, and whether each is required. The valuation
+/// inputs of VALUATION.md, with the number in `patent_number`, plus title and co-ownership.
+pub const COLUMNS: [(&str, bool); 21] = [
+    ("patent_number", true),
+    ("patent_type", true),
+    ("title", false),
+    ("filing_date", true),
+    ("grant_date", false),
+    ("legal_status", true),
+    ("ipc_main", false),
+    ("claims", true),
+    ("forward_citations", true),
+    ("backward_citations", true),
+    ("family_size", true),
+    ("inventors", true),
+    ("transfers", true),
+    ("licenses", true),
+    ("litigations", true),
+    ("invalidation_requests", true),
+    ("fee_paid_until", false),
+    ("revenue_fen", false),
+    ("royalty_rate", false),
+    ("co_owners", false),
+    ("co_owner_consent", false),
+];
+
+pub const LEGAL_STATUSES: [&str; 6] = [
+    "valid",
+    "under_invalidation",
+    "pending",
+    "lapsed",
+    "invalidated",
+    "expired",
+];
+
+/// A patent's fields, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatentFields {
+    pub patent_number: PatentNumber,
+    pub patent_type: PatentType,
+    pub title: String,
+    pub filing_date: NaiveDate,
+    pub grant_date: Option<NaiveDate>,
+    pub legal_status: String,
+    pub ipc_main: Option<String>,
+    pub claims: i32,
+    pub forward_citations: i32,
+    pub backward_citations: i32,
+    pub family_size: i32,
+    pub inventors: i32,
+    pub transfers: i32,
+    pub licenses: i32,
+    pub litigations: i32,
+    pub invalidation_requests: i32,
+    pub fee_paid_until: Option<NaiveDate>,
+    pub revenue_fen: Option<i64>,
+    pub royalty_rate: Option<f64>,
+    pub co_owners: i32,
+    pub co_owner_consent: bool,
+}
+
+/// The patent columns a checked [`PatentFields`] writes, for both insert and update (`None`
+/// writes NULL: clearing a grant date or a fee date is an edit too).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = patents, treat_none_as_null = true)]
+struct PatentColumns<'a> {
+    patent_number: &'a str,
+    patent_type: &'a str,
+    title: &'a str,
+    filing_date: NaiveDate,
+    grant_date: Option<NaiveDate>,
+    legal_status: &'a str,
+    ipc_main: Option<&'a str>,
+    claims: i32,
+    forward_citations: i32,
+    backward_citations: i32,
+    family_size: i32,
+    inventors: i32,
+    transfers: i32,
+    licenses: i32,
+    litigations: i32,
+    invalidation_requests: i32,
+    fee_paid_until: Option<NaiveDate>,
+    revenue_fen: Option<i64>,
+    royalty_rate: Option<f64>,
+    co_owners: i32,
+    co_owner_consent: bool,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> PatentColumns<'a> {
+    fn of(f: &'a PatentFields, now: NaiveDateTime) -> Self {
+        Self {
+            patent_number: f.patent_number.as_str(),
+            patent_type: f.patent_type.as_str(),
+            title: &f.title,
+            filing_date: f.filing_date,
+            grant_date: f.grant_date,
+            legal_status: &f.legal_status,
+            ipc_main: f.ipc_main.as_deref(),
+            claims: f.claims,
+            forward_citations: f.forward_citations,
+            backward_citations: f.backward_citations,
+            family_size: f.family_size,
+            inventors: f.inventors,
+            transfers: f.transfers,
+            licenses: f.licenses,
+            litigations: f.litigations,
+            invalidation_requests: f.invalidation_requests,
+            fee_paid_until: f.fee_paid_until,
+            revenue_fen: f.revenue_fen,
+            royalty_rate: f.royalty_rate,
+            co_owners: f.co_owners,
+            co_owner_consent: f.co_owner_consent,
+            updated_at: now,
+        }
+    }
+}
+
+/// One problem with one field: the column and what is wrong.
+pub type FieldProblem = (&'static str, String);
+
+/// A JSON value as the text a CSV cell would hold; `None` when absent, null or empty.
+pub fn json_text(v: Option<&serde_json::Value>) -> Option<String> {
+    match v? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) if s.trim().is_empty() => None,
+        serde_json::Value::String(s) => Some(s.trim().to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Checks every field; all problems are reported, in column order. `get` gives a column's
+/// text (trimmed, `None` when empty). `today` is the China calendar date.
+pub fn check_fields(
+    get: &dyn Fn(&str) -> Option<String>,
+    today: NaiveDate,
+) -> Result<PatentFields, Vec<FieldProblem>> {
+    let mut problems: Vec<FieldProblem> = Vec::new();
+    let required = |col: &'static str, problems: &mut Vec<FieldProblem>| {
+        let v = get(col);
+        if v.is_none() {
+            problems.push((col, "required".into()));
+        }
+        v
+    };
+    let date = |col: &'static str, v: Option<String>, problems: &mut Vec<FieldProblem>| {
+        let v = v?;
+        match NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                problems.push((col, format!("'{v}' is not a date YYYY-MM-DD")));
+                None
+            }
+        }
+    };
+    let count =
+        |col: &'static str, min: i32, v: Option<String>, problems: &mut Vec<FieldProblem>| {
+            let v = v?;
+            match v.parse::<i32>() {
+                Ok(n) if n >= min => Some(n),
+                Ok(_) => {
+                    problems.push((col, format!("must be at least {min}")));
+                    None
+                }
+                Err(_) => {
+                    problems.push((col, format!("'{v}' is not a whole number")));
+                    None
+                }
+            }
+        };
+
+    let number = required("patent_number", &mut problems);
+    let type_text = required("patent_type", &mut problems);
+    let patent_type = type_text.as_deref().and_then(|t| {
+        let parsed = PatentType::parse(t);
+        if parsed.is_none() {
+            problems.push((
+                "patent_type",
+                format!("'{t}' is not invention, utility_model or design"),
+            ));
+        }
+        parsed
+    });
+    let patent_number = match (number, patent_type) {
+        (Some(n), Some(t)) => match PatentNumber::parse_for(&n, t) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.push(("patent_number", e.to_string()));
+                None
+            }
+        },
+        _ => None,
+    };
+    let title = get("title").unwrap_or_default();
+    if title.chars().count() > 300 {
+        problems.push(("title", "at most 300 characters".into()));
+    }
+    let filing_date = {
+        let v = required("filing_date", &mut problems);
+        date("filing_date", v, &mut problems)
+    };
+    if let Some(f) = filing_date
+        && f > today
+    {
+        problems.push(("filing_date", format!("{f} is after today ({today})")));
+    }
+    let grant_date = date("grant_date", get("grant_date"), &mut problems);
+    if let (Some(f), Some(g)) = (filing_date, grant_date)
+        && g < f
+    {
+        problems.push(("grant_date", format!("{g} is before the filing date {f}")));
+    }
+    let legal_status = required("legal_status", &mut problems).and_then(|s| {
+        if LEGAL_STATUSES.contains(&s.as_str()) {
+            Some(s)
+        } else {
+            problems.push((
+                "legal_status",
+                format!("'{s}' is not one of {}", LEGAL_STATUSES.join(", ")),
+            ));
+            None
+        }
+    });
+    let ipc_main = get("ipc_main");
+    if ipc_main.as_ref().is_some_and(|i| i.chars().count() > 50) {
+        problems.push(("ipc_main", "at most 50 characters".into()));
+    }
+    let mut counts = HashMap::new();
+    for col in [
+        "claims",
+        "forward_citations",
+        "backward_citations",
+        "family_size",
+        "inventors",
+        "transfers",
+        "licenses",
+        "litigations",
+        "invalidation_requests",
+    ] {
+        let min = if col == "family_size" { 1 } else { 0 };
+        let v = required(col, &mut problems);
+        if let Some(n) = count(col, min, v, &mut problems) {
+            counts.insert(col, n);
+        }
+    }
+    let fee_paid_until = date("fee_paid_until", get("fee_paid_until"), &mut problems);
+    let revenue_fen = get("revenue_fen").and_then(|v| match v.parse::<i64>() {
+        Ok(n) if n >= 0 => Some(n),
+        Ok(_) => {
+            problems.push(("revenue_fen", "must not be negative".into()));
+            None
+        }
+        Err(_) => {
+            problems.push(("revenue_fen", format!("'{v}' is not a whole number of fen")));
+            None
+        }
+    });
+    let royalty_rate = get("royalty_rate").and_then(|v| match v.parse::<f64>() {
+        Ok(r) if r > 0.0 && r < 1.0 => Some(r),
+        _ => {
+            problems.push((
+                "royalty_rate",
+                format!("'{v}' is not a rate between 0 and 1 (exclusive)"),
+            ));
+            None
+        }
+    });
+    let co_owners = count("co_owners", 0, get("co_owners"), &mut problems).unwrap_or(0);
+    let co_owner_consent = match get("co_owner_consent").as_deref() {
+        None | Some("false") | Some("0") | Some("no") => false,
+        Some("true") | Some("1") | Some("yes") => true,
+        Some(v) => {
+            problems.push(("co_owner_consent", format!("'{v}' is not true or false")));
+            false
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let (Some(patent_number), Some(patent_type), Some(filing_date), Some(legal_status)) =
+        (patent_number, patent_type, filing_date, legal_status)
+    else {
+        return Err(vec![("patent_number", "incomplete".into())]);
+    };
+    let c = |k: &str| counts.get(k).copied().unwrap_or(0);
+    Ok(PatentFields {
+        patent_number,
+        patent_type,
+        title,
+        filing_date,
+        grant_date,
+        legal_status,
+        ipc_main,
+        claims: c("claims"),
+        forward_citations: c("forward_citations"),
+        backward_citations: c("backward_citations"),
+        family_size: c("family_size").max(1),
+        inventors: c("inventors"),
+        transfers: c("transfers"),
+        licenses: c("licenses"),
+        litigations: c("litigations"),
+        invalidation_requests: c("invalidation_requests"),
+        fee_paid_until,
+        revenue_fen,
+        royalty_rate,
+        co_owners,
+        co_owner_consent,
+    })
+}
+
+/// Checks a JSON object's fields; the first problem becomes the error, naming its field.
+pub fn check_json(
+    body: &serde_json::Map<String, serde_json::Value>,
+    today: NaiveDate,
+) -> Result<PatentFields, ApiError> {
+    if let Some(unknown) = body.keys().find(|k| !COLUMNS.iter().any(|(c, _)| c == k)) {
+        return Err(bad(
+            "UNKNOWN_FIELD",
+            format!("unknown field '{unknown}'"),
+            unknown,
+        ));
+    }
+    check_fields(&|col| json_text(body.get(col)), today).map_err(|problems| {
+        let (field, reason) = problems
+            .first()
+            .cloned()
+            .unwrap_or(("patent_number", "invalid".into()));
+        ApiError::bad_request("INVALID_PATENT", format!("{field}: {reason}"), Some(field))
+    })
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PatentView {
+    pub id: i64,
+    pub patent_number: String,
+    pub patent_type: String,
+    pub title: String,
+    pub filing_date: NaiveDate,
+    pub grant_date: Option<NaiveDate>,
+    pub legal_status: String,
+    pub ipc_main: Option<String>,
+    pub claims: i32,
+    pub forward_citations: i32,
+    pub backward_citations: i32,
+    pub family_size: i32,
+    pub inventors: i32,
+    pub transfers: i32,
+    pub licenses: i32,
+    pub litigations: i32,
+    pub invalidation_requests: i32,
+    pub fee_paid_until: Option<NaiveDate>,
+    pub revenue_fen: Option<i64>,
+    pub royalty_rate: Option<f64>,
+    pub co_owners: i32,
+    pub co_owner_consent: bool,
+    /// Named in a pledge or an open application: it cannot be removed.
+    pub pledged: bool,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
+    pub updated_at: NaiveDateTime,
+}
+
+fn view(p: PatentRow, pledged: bool) -> PatentView {
+    PatentView {
+        id: p.id,
+        patent_number: p.patent_number,
+        patent_type: p.patent_type,
+        title: p.title,
+        filing_date: p.filing_date,
+        grant_date: p.grant_date,
+        legal_status: p.legal_status,
+        ipc_main: p.ipc_main,
+        claims: p.claims,
+        forward_citations: p.forward_citations,
+        backward_citations: p.backward_citations,
+        family_size: p.family_size,
+        inventors: p.inventors,
+        transfers: p.transfers,
+        licenses: p.licenses,
+        litigations: p.litigations,
+        invalidation_requests: p.invalidation_requests,
+        fee_paid_until: p.fee_paid_until,
+        revenue_fen: p.revenue_fen,
+        royalty_rate: p.royalty_rate,
+        co_owners: p.co_owners,
+        co_owner_consent: p.co_owner_consent,
+        pledged,
+        updated_at: p.updated_at,
+    }
+}
+
+/// Application states in which a proposed pledge still binds its patent.
+pub const OPEN_APPLICATION: [&str; 4] = ["draft", "submitted", "under_review", "approved"];
+
+/// Of `ids`, the patents bound by a pledge: registered or pending registration, or proposed in
+/// an open application other than `except_application`.
+pub fn bound_patents(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    except_application: Option<i64>,
+) -> Result<Vec<(i64, i64)>, ApiError> {
+    // Two queries rather than a join: the schema declares no pledges -> applications relation.
+    let rows: Vec<(i64, i64, String)> = pledges::table
+        .filter(pledges::patent_id.eq_any(ids))
+        .filter(pledges::application_id.ne(except_application.unwrap_or(-1)))
+        .select((pledges::patent_id, pledges::application_id, pledges::status))
+        .load(conn)?;
+    let application_ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let open: Vec<i64> = applications::table
+        .filter(applications::id.eq_any(&application_ids))
+        .filter(applications::status.eq_any(OPEN_APPLICATION))
+        .select(applications::id)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, application, pledge)| {
+            matches!(pledge.as_str(), "pending_registration" | "registered")
+                || (pledge == "proposed" && open.contains(application))
+        })
+        .map(|(patent, application, _)| (patent, application))
+        .collect())
+}
+
+/// The caller's patent (not removed), or not found.
+pub fn own_patent(conn: &mut DbConnection, org_id: i64, id: i64) -> Result<PatentRow, ApiError> {
+    Ok(patents::table
+        .find(id)
+        .filter(patents::owner_org_id.eq(org_id))
+        .filter(patents::removed_at.is_null())
+        .select(PatentRow::as_select())
+        .first(conn)?)
+}
+
+/// The caller's patents among `ids`, in the order of `ids`; any other id is not found.
+pub fn own_patents(
+    conn: &mut DbConnection,
+    org_id: i64,
+    ids: &[i64],
+) -> Result<Vec<PatentRow>, ApiError> {
+    let rows: Vec<PatentRow> = patents::table
+        .filter(patents::id.eq_any(ids))
+        .filter(patents::owner_org_id.eq(org_id))
+        .filter(patents::removed_at.is_null())
+        .select(PatentRow::as_select())
+        .load(conn)?;
+    ids.iter()
+        .map(|id| {
+            rows.iter()
+                .find(|r| r.id == *id)
+                .cloned()
+                .ok_or(ApiError::NotFound)
+        })
+        .collect()
+}
+
+pub fn get(conn: &mut DbConnection, org_id: i64, id: i64) -> Result<PatentView, ApiError> {
+    let row = own_patent(conn, org_id, id)?;
+    let bound = !bound_patents(conn, &[id], None)?.is_empty();
+    Ok(view(row, bound))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PatentQuery {
+    /// Legal status: valid, under_invalidation, pending, lapsed, invalidated, expired.
+    pub status: Option<String>,
+    /// invention, utility_model or design.
+    #[serde(rename = "type")]
+    pub patent_type: Option<String>,
+    /// 1-based page (default 1).
+    pub page: Option<i64>,
+    /// Rows per page, 1 to 200 (default 50).
+    pub per_page: Option<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PatentPage {
+    pub items: Vec<PatentView>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+pub fn list(conn: &mut DbConnection, org_id: i64, q: &PatentQuery) -> Result<PatentPage, ApiError> {
+    if let Some(s) = &q.status
+        && !LEGAL_STATUSES.contains(&s.as_str())
+    {
+        return Err(bad(
+            "INVALID_FILTER",
+            format!("status must be one of {}", LEGAL_STATUSES.join(", ")),
+            "status",
+        ));
+    }
+    if let Some(t) = &q.patent_type
+        && PatentType::parse(t).is_none()
+    {
+        return Err(bad(
+            "INVALID_FILTER",
+            "type must be invention, utility_model or design",
+            "type",
+        ));
+    }
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(50);
+    if page < 1 {
+        return Err(bad("INVALID_PAGE", "page starts at 1", "page"));
+    }
+    if !(1..=200).contains(&per_page) {
+        return Err(bad("INVALID_PAGE", "per_page is 1 to 200", "per_page"));
+    }
+    let filtered = || {
+        let mut query = patents::table
+            .filter(patents::owner_org_id.eq(org_id))
+            .filter(patents::removed_at.is_null())
+            .into_boxed();
+        if let Some(s) = &q.status {
+            query = query.filter(patents::legal_status.eq(s.clone()));
+        }
+        if let Some(t) = &q.patent_type {
+            query = query.filter(patents::patent_type.eq(t.clone()));
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows: Vec<PatentRow> = filtered()
+        .select(PatentRow::as_select())
+        .order(patents::id)
+        .limit(per_page)
+        .offset((page - 1).saturating_mul(per_page))
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let bound: Vec<i64> = bound_patents(conn, &ids, None)?
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    Ok(PatentPage {
+        items: rows
+            .into_iter()
+            .map(|r| {
+                let b = bound.contains(&r.id);
+                view(r, b)
+            })
+            .collect(),
+        page,
+        per_page,
+        total,
+    })
+}
+
+fn audit_json(f: &PatentFields) -> serde_json::Value {
+    serde_json::json!({
+        "patent_number": f.patent_number.as_str(), "patent_type": f.patent_type.as_str(),
+        "title": f.title, "filing_date": f.filing_date, "grant_date": f.grant_date,
+        "legal_status": f.legal_status, "ipc_main": f.ipc_main, "claims": f.claims,
+        "forward_citations": f.forward_citations, "backward_citations": f.backward_citations,
+        "family_size": f.family_size, "inventors": f.inventors, "transfers": f.transfers,
+        "licenses": f.licenses, "litigations": f.litigations,
+        "invalidation_requests": f.invalidation_requests, "fee_paid_until": f.fee_paid_until,
+        "revenue_fen": f.revenue_fen, "royalty_rate": f.royalty_rate, "co_owners": f.co_owners,
+        "co_owner_consent": f.co_owner_consent,
+    })
+}
+
+/// Whether a number is free for `org_id`: `Ok(None)` when unknown, `Ok(Some(id))` when a removed
+/// row holds it (it is brought back), an error when a listed patent holds it.
+pub fn number_slot(
+    conn: &mut DbConnection,
+    number: &PatentNumber,
+    except_id: Option<i64>,
+) -> Result<Option<i64>, String> {
+    let found: Option<(i64, Option<NaiveDateTime>)> = patents::table
+        .filter(patents::patent_number.eq(number.as_str()))
+        .select((patents::id, patents::removed_at))
+        .first(conn)
+        .optional()
+        .map_err(|e| e.to_string())?;
+    match found {
+        None => Ok(None),
+        Some((id, _)) if Some(id) == except_id => Ok(None),
+        Some((id, Some(_))) => Ok(Some(id)),
+        Some((_, None)) => Err(format!(
+            "patent {number} is already registered on the platform"
+        )),
+    }
+}
+
+/// Writes a checked patent for `org_id` (a new row, or a removed row brought back) and its
+/// audit row. Runs inside the caller's transaction.
+pub fn insert(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    f: &PatentFields,
+    revive: Option<i64>,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<i64, ApiError> {
+    let values = (
+        patents::owner_org_id.eq(principal.org_id),
+        PatentColumns::of(f, now),
+    );
+    let id = match revive {
+        Some(id) => {
+            diesel::update(patents::table.find(id))
+                .set((values, patents::removed_at.eq(None::<NaiveDateTime>)))
+                .execute(conn)?;
+            id
+        }
+        None => diesel::insert_into(patents::table)
+            .values((values, patents::created_at.eq(now)))
+            .returning(patents::id)
+            .get_result(conn)?,
+    };
+    audit::append(
+        conn,
+        &principal.actor(),
+        &Entry {
+            action: "patent.create",
+            object_type: "patent",
+            object_id: id.to_string(),
+            before: None,
+            after: Some(&audit_json(f)),
+            request_id,
+        },
+        now,
+    )?;
+    Ok(id)
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    f: PatentFields,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<PatentView, ApiError> {
+    write_tx(conn, |conn| {
+        let revive = number_slot(conn, &f.patent_number, None).map_err(|m| ApiError::Detailed {
+            status: actix_web::http::StatusCode::CONFLICT,
+            code: "PATENT_EXISTS",
+            message: m,
+            field: Some("patent_number".into()),
+            details: serde_json::Value::Null,
+        })?;
+        let id = insert(conn, principal, &f, revive, now, request_id)?;
+        get(conn, principal.org_id, id)
+    })
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    f: PatentFields,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<PatentView, ApiError> {
+    write_tx(conn, |conn| {
+        let before = own_patent(conn, principal.org_id, id)?;
+        if before.patent_number != f.patent_number.as_str() {
+            if !bound_patents(conn, &[id], None)?.is_empty() {
+                return Err(ApiError::conflict(
+                    "PATENT_PLEDGED",
+                    "the number of a patent named in a pledge or an open application cannot change",
+                ));
+            }
+            if let Some(removed) =
+                number_slot(conn, &f.patent_number, Some(id)).map_err(|m| ApiError::Detailed {
+                    status: actix_web::http::StatusCode::CONFLICT,
+                    code: "PATENT_EXISTS",
+                    message: m,
+                    field: Some("patent_number".into()),
+                    details: serde_json::Value::Null,
+                })?
+            {
+                // A removed row holds the new number: it gives the number up.
+                diesel::delete(patents::table.find(removed))
+                    .execute(conn)
+                    .map_err(|_| {
+                        ApiError::conflict(
+                            "PATENT_EXISTS",
+                            "a removed patent with a valuation history holds this number",
+                        )
+                    })?;
+            }
+        }
+        diesel::update(patents::table.find(id))
+            .set(PatentColumns::of(&f, now))
+            .execute(conn)?;
+        audit::append(
+            conn,
+            &principal.actor(),
+            &Entry {
+                action: "patent.update",
+                object_type: "patent",
+                object_id: id.to_string(),
+                before: Some(&serde_json::json!({"patent_number": before.patent_number,
+                    "updated_at": before.updated_at})),
+                after: Some(&audit_json(&f)),
+                request_id,
+            },
+            now,
+        )?;
+        get(conn, principal.org_id, id)
+    })
+}
+
+/// Removes an unpledged patent from the enterprise's list. The row stays (valuations name it),
+/// marked removed; adding the number again brings it back.
+pub fn remove(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    write_tx(conn, |conn| {
+        let before = own_patent(conn, principal.org_id, id)?;
+        if let Some((_, application)) = bound_patents(conn, &[id], None)?.first() {
+            return Err(ApiError::conflict(
+                "PATENT_PLEDGED",
+                format!(
+                    "patent {} is pledged or named in application {application}; it cannot be removed",
+                    before.patent_number
+                ),
+            ));
+        }
+        diesel::update(patents::table.find(id))
+            .set((patents::removed_at.eq(now), patents::updated_at.eq(now)))
+            .execute(conn)?;
+        audit::append(
+            conn,
+            &principal.actor(),
+            &Entry {
+                action: "patent.remove",
+                object_type: "patent",
+                object_id: id.to_string(),
+                before: Some(&serde_json::json!({"patent_number": before.patent_number})),
+                after: None,
+                request_id,
+            },
+            now,
+        )?;
+        Ok(())
+    })
+}
