@@ -1,6 +1,7 @@
 // The one way the dashboards talk to the service: JSON over fetch with the session's bearer
 // token, one refresh on a 401, and errors carried as ApiError with the service's stable code.
 import { session, saveTokens, clearSession } from './session';
+import type { ErrorBody, Tokens } from './api-types';
 
 export class ApiError extends Error {
   constructor(
@@ -8,7 +9,7 @@ export class ApiError extends Error {
     public code: string,
     message: string,
     public field?: string,
-    public details?: any,
+    public details?: unknown,
   ) {
     super(message);
   }
@@ -30,7 +31,7 @@ async function refreshTokens(): Promise<boolean> {
           body: JSON.stringify({ refresh_token: token }),
         });
         if (!res.ok) return false;
-        saveTokens(await res.json());
+        saveTokens((await res.json()) as Tokens);
         return true;
       } catch {
         return false;
@@ -50,14 +51,26 @@ function url(path: string, query?: Record<string, unknown>): string {
   return s ? `${path}?${s}` : path;
 }
 
+// The service's error answer (ErrorBody) as an ApiError; anything else by its HTTP status.
+function errorOf(status: number, statusText: string, body: unknown): ApiError {
+  const e: Partial<ErrorBody['error']> = (body as Partial<ErrorBody> | null)?.error ?? {};
+  return new ApiError(status, e.code ?? `HTTP_${status}`, e.message ?? statusText, e.field ?? undefined, e.details ?? undefined);
+}
+
 async function toError(res: Response): Promise<ApiError> {
   try {
-    const body = await res.json();
-    const e = body?.error ?? {};
-    return new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? res.statusText, e.field, e.details);
+    return errorOf(res.status, res.statusText, await res.json());
   } catch {
     return new ApiError(res.status, `HTTP_${res.status}`, res.statusText);
   }
+}
+
+/** A list the service put in `error.details` under `key` (the problems of an upload, the failed
+ * grounds of a readiness check), or null when the error has none. */
+export function detailList<T>(e: unknown, key: string): T[] | null {
+  if (!(e instanceof ApiError) || typeof e.details !== 'object' || e.details === null) return null;
+  const list: unknown = (e.details as Record<string, unknown>)[key];
+  return Array.isArray(list) ? (list as T[]) : null;
 }
 
 export let onSignedOut: () => void = () => {};
@@ -90,7 +103,8 @@ async function send(method: string, path: string, opts: Options, retry = true): 
   return res;
 }
 
-export async function api<T = any>(method: string, path: string, opts: Options = {}): Promise<T> {
+// T is the answer's schema (an alias of api-types.ts); without it the answer is `unknown`.
+export async function api<T>(method: string, path: string, opts: Options = {}): Promise<T> {
   const res = await send(method, path, opts);
   if (!res.ok) throw await toError(res);
   if (res.status === 204) return undefined as T;
@@ -98,12 +112,12 @@ export async function api<T = any>(method: string, path: string, opts: Options =
   return (type.includes('json') ? res.json() : res.text()) as Promise<T>;
 }
 
-export const get = <T = any>(path: string, query?: Record<string, unknown>) => api<T>('GET', path, { query });
-export const post = <T = any>(path: string, body?: unknown) => api<T>('POST', path, { body: body ?? {} });
-export const put = <T = any>(path: string, body?: unknown) => api<T>('PUT', path, { body });
+export const get = <T>(path: string, query?: Record<string, unknown>) => api<T>('GET', path, { query });
+export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, { body: body ?? {} });
+export const put = <T>(path: string, body?: unknown) => api<T>('PUT', path, { body });
 
 /** Multipart upload with upload progress (XHR: fetch cannot report it). */
-export function upload<T = any>(path: string, file: File, query: Record<string, unknown>, onProgress: (share: number) => void): Promise<T> {
+export function upload<T>(path: string, file: File, query: Record<string, unknown>, onProgress: (share: number) => void): Promise<T> {
   const attempt = (retry: boolean): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const xhr = new XMLHttpRequest();
@@ -114,17 +128,14 @@ export function upload<T = any>(path: string, file: File, query: Record<string, 
       xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'network error'));
       xhr.onload = async () => {
         if (xhr.status === 401 && retry && (await refreshTokens())) return resolve(attempt(false));
-        let body: any = null;
+        let body: unknown = null;
         try {
           body = JSON.parse(xhr.responseText);
         } catch {
           /* not JSON */
         }
         if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
-        else {
-          const e = body?.error ?? {};
-          reject(new ApiError(xhr.status, e.code ?? `HTTP_${xhr.status}`, e.message ?? xhr.statusText, e.field, e.details));
-        }
+        else reject(errorOf(xhr.status, xhr.statusText, body));
       };
       const form = new FormData();
       form.append('file', file, file.name);
@@ -167,7 +178,7 @@ let paths: Promise<Set<string>> | null = null;
 export function documentedPaths(): Promise<Set<string>> {
   if (!paths)
     paths = fetch('/api/openapi.json')
-      .then((r) => (r.ok ? r.json() : { paths: {} }))
+      .then((r): Promise<{ paths?: Record<string, unknown> }> => (r.ok ? r.json() : Promise.resolve({ paths: {} })))
       .then((doc) => new Set(Object.keys(doc.paths ?? {})))
       .catch(() => new Set<string>());
   return paths;

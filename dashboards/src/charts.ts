@@ -10,6 +10,7 @@ import {
   DatasetComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import type { DefaultLabelFormatterCallbackParams } from 'echarts';
 
 echarts.use([
   BarChart,
@@ -26,5 +27,8 @@ echarts.use([
 ]);
 
 export { echarts };
+export type { EChartsCoreOption as ChartOption } from 'echarts/core';
+/** What a tooltip's formatter gets for each series at the pointed category (trigger 'axis'). */
+export type TooltipItem = DefaultLabelFormatterCallbackParams;
 
 export const palette = ['#1f4e8c', '#2f8f83', '#d98c1f', '#b8434a', '#6b5ca5', '#5b8fc9', '#8a9a5b', '#c06c84'];

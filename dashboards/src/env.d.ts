@@ -1,5 +1,5 @@
 declare module '*.vue' {
   import type { DefineComponent } from 'vue';
-  const component: DefineComponent<object, object, any>;
+  const component: DefineComponent;
   export default component;
 }

@@ -58,7 +58,6 @@ export const messages: Record<string, Pair> = {
   'admin.role': ['角色', 'Role'],
   'admin.org': ['机构', 'Organisation'],
   'admin.disabled': ['已停用', 'Disabled'],
-  'admin.created': ['创建时间', 'Created'],
 
   'patents.title': ['我的专利', 'My patents'],
   'patents.upload': ['批量上传', 'Bulk upload'],

@@ -1,7 +1,9 @@
 // Who is signed in: tokens and role, kept for the browser tab (sessionStorage), and where each
 // role's view lives.
 import { ref } from 'vue';
+import type { Tokens } from './api-types';
 
+// The service's roles (Tokens.role is a plain string in its document).
 export type Role = 'enterprise_user' | 'bank_officer' | 'bank_manager' | 'gov_officer' | 'gov_manager' | 'admin';
 export type Scope = 'enterprise' | 'bank' | 'gov' | 'admin';
 
@@ -32,18 +34,20 @@ function store() {
   else sessionStorage.removeItem(KEY);
 }
 
-export function startSession(tokens: any, username: string) {
-  session.value = {
+export function startSession(tokens: Tokens, username: string): Session {
+  const started: Session = {
     access_token: tokens.access_token,
     refresh_token: tokens.refresh_token,
-    role: tokens.role,
+    role: tokens.role as Role,
     org_id: tokens.org_id,
     username,
   };
+  session.value = started;
   store();
+  return started;
 }
 
-export function saveTokens(tokens: any) {
+export function saveTokens(tokens: Pick<Tokens, 'access_token' | 'refresh_token'>) {
   if (!session.value) return;
   session.value = { ...session.value, access_token: tokens.access_token, refresh_token: tokens.refresh_token };
   store();

@@ -1,6 +1,7 @@
 // A patent's valuation waterfall (the engine's explanation) as steps in fen that add up:
 // the discounted royalty of each year builds the appraised value, then the legal factor,
 // the fee factor and the pledge rate take it down to the collateral value.
+import type { ValuationExplanation } from './api-types';
 
 export interface Step {
   key: string; // message key of the step
@@ -10,10 +11,10 @@ export interface Step {
   factor?: number;
 }
 
-export function valueSteps(explanation: any, collateralFen: number): Step[] {
+export function valueSteps(explanation: ValuationExplanation | null | undefined, collateralFen: number): Step[] {
   const income = explanation?.income ?? {};
   const coll = explanation?.collateral ?? {};
-  const stream: any[] = income.stream ?? [];
+  const stream = income.stream ?? [];
   const appraised = Number(income.appraised_fen ?? 0);
   const steps: Step[] = [];
   // Years' present values rounded to fen; the last one takes the rounding so they add up.
