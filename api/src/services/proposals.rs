@@ -339,3 +339,51 @@ impl Proposal {
         Payload::read(&self.kind, &self.payload_json)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_payload_is_stored_as_its_kind_and_fields_and_read_back() {
+        let sale = Payload::DisposalSale(DisposalSale {
+            case_id: 7,
+            offer_id: 9,
+            bidder: "某某科技有限公司".into(),
+            amount_fen: 1_250_000_00,
+        });
+        assert_eq!(sale.kind(), "bank.disposal_sale");
+        let fields = sale.fields().map_err(|e| e.to_string());
+        let fields = fields.as_ref().map(|f| f.to_string());
+        // The stored text is the variant's fields alone, as before the payload was typed.
+        assert_eq!(
+            fields.as_deref(),
+            Ok(r#"{"amount_fen":125000000,"bidder":"某某科技有限公司","case_id":7,"offer_id":9}"#)
+        );
+        let back = Payload::read("bank.disposal_sale", fields.as_deref().unwrap_or_default());
+        assert!(matches!(
+            back,
+            Ok(Some(Payload::DisposalSale(DisposalSale {
+                case_id: 7,
+                offer_id: 9,
+                ..
+            })))
+        ));
+    }
+
+    #[test]
+    fn a_kind_the_platform_does_not_carry_out_reads_as_none_and_a_broken_one_fails() {
+        assert!(matches!(
+            Payload::read("loan.approve", r#"{"amount_fen":100}"#),
+            Ok(None)
+        ));
+        assert!(Payload::read("bank.disposal_sale", r#"{"case_id":"x"}"#).is_err());
+        assert!(Payload::read("bank.disposal_sale", "not json").is_err());
+        for kind in KINDS {
+            assert!(
+                Payload::read(kind, "{}").is_err(),
+                "{kind} is a kind the platform carries out"
+            );
+        }
+    }
+}
