@@ -350,7 +350,7 @@ mod tests {
             case_id: 7,
             offer_id: 9,
             bidder: "某某科技有限公司".into(),
-            amount_fen: 1_250_000_00,
+            amount_fen: 125_000_000,
         });
         assert_eq!(sale.kind(), "bank.disposal_sale");
         let fields = sale.fields().map_err(|e| e.to_string());
