@@ -36,8 +36,7 @@ pub fn run_once(pool: &Pool, clock: &dyn Clock) -> Result<(), String> {
     let request_id = format!("scheduler-{}", china_today(now));
     let servicing = servicing::run(&mut conn, &actor(), None, now, &request_id)
         .map_err(|e| format!("servicing: {e}"))?;
-    let params = crate::services::valuations::params();
-    let monitoring = monitoring::run(&mut conn, &actor(), None, &params, now, &request_id)
+    let monitoring = monitoring::run(&mut conn, &actor(), None, now, &request_id)
         .map_err(|e| format!("monitoring: {e}"))?;
     tracing::info!(
         as_of = %servicing.as_of,

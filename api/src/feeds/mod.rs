@@ -396,12 +396,10 @@ pub fn raise_alerts(pool: &Pool, now: NaiveDateTime) -> Result<usize, ApiError> 
     let mut conn = pool
         .get()
         .map_err(|e| ApiError::Unavailable(e.to_string()))?;
-    let params = crate::services::valuations::params();
     let run = monitoring::run(
         &mut conn,
         &jobs::scheduler_actor(),
         None,
-        &params,
         now,
         &format!("feeds-{}", now.and_utc().timestamp()),
     )?;

@@ -3,8 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 
-use super::client_ip;
-use crate::auth::Principal;
+use super::{Ctx, client_ip};
 use crate::error::{ApiError, ErrorBody};
 use crate::services::{admin, auth as service};
 use crate::state::db_call;
@@ -84,17 +83,9 @@ pub async fn refresh(
 #[utoipa::path(tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 #[post("/api/auth/logout")]
-pub async fn logout(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
-) -> Result<HttpResponse, ApiError> {
-    let now = state.clock.now();
-    db_call(&state, move |conn| {
-        service::logout(conn, &principal, now, &rid.0)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+pub async fn logout(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.no_content(|conn, c| service::logout(conn, &c.principal, c.now, &c.request_id))
+        .await
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -109,16 +100,14 @@ pub struct Me {
 #[utoipa::path(tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 #[get("/api/auth/me")]
-pub async fn me(
-    state: web::Data<AppState>,
-    principal: Principal,
-) -> Result<HttpResponse, ApiError> {
-    let org_id = principal.org_id;
-    let organisation = db_call(&state, move |conn| admin::organisation(conn, org_id)).await?;
-    Ok(HttpResponse::Ok().json(Me {
-        user_id: principal.user_id,
-        username: principal.username,
-        role: principal.role.as_str().to_string(),
-        organisation,
-    }))
+pub async fn me(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.json(|conn, c| {
+        Ok(Me {
+            user_id: c.principal.user_id,
+            username: c.principal.username.clone(),
+            role: c.principal.role.as_str().to_string(),
+            organisation: admin::organisation(conn, c.org())?,
+        })
+    })
+    .await
 }

@@ -129,6 +129,20 @@ impl Ctx {
     {
         Ok(HttpResponse::Created().json(self.run(f).await?))
     }
+
+    /// `run`, answered 204 without a body.
+    pub async fn no_content<F>(self, f: F) -> Result<HttpResponse, ApiError>
+    where
+        F: FnOnce(&mut DbConnection, &Call) -> Result<(), ApiError> + Send + 'static,
+    {
+        self.run(f).await?;
+        Ok(HttpResponse::NoContent().finish())
+    }
+
+    /// What the service will get, for a check made before a connection is taken.
+    pub fn call(&self) -> &Call {
+        &self.call
+    }
 }
 
 impl FromRequest for Ctx {

@@ -1,17 +1,16 @@
 //! Background job runs.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 
 use crate::error::{ApiError, ErrorBody};
+use crate::feeds;
 use crate::feeds::jobs::JobView;
-use crate::feeds::{self};
-use crate::state::AppState;
-use crate::state::db_call;
+use crate::routes::Ctx;
 
 /// Each background job's last run (start, duration, records, errors, what it did) and totals.
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Vec<JobView>), (status = 403, body = ErrorBody)))]
 #[get("/jobs")]
-pub async fn jobs(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(db_call(&state, feeds::jobs::list).await?))
+pub async fn jobs(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.json(|conn, _| feeds::jobs::list(conn)).await
 }

@@ -3,11 +3,9 @@
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
-use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
+use crate::routes::Ctx;
 use crate::services::admin::{self as service, NewOrganisationRequest, OrganisationView};
-use crate::state::db_call;
-use crate::state::{AppState, RequestId};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -21,16 +19,11 @@ pub struct OrgQuery {
     responses((status = 200, body = Vec<OrganisationView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/organisations")]
 pub async fn list_organisations(
-    state: web::Data<AppState>,
+    ctx: Ctx,
     query: web::Query<OrgQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let kind = query.into_inner().kind;
-    Ok(HttpResponse::Ok().json(
-        db_call(&state, move |conn| {
-            service::list_organisations(conn, kind.as_deref())
-        })
-        .await?,
-    ))
+    ctx.json(move |conn, _| service::list_organisations(conn, query.kind.as_deref()))
+        .await
 }
 
 /// Create an enterprise, bank, guarantor or district.
@@ -38,16 +31,12 @@ pub async fn list_organisations(
     responses((status = 201, body = OrganisationView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/organisations")]
 pub async fn create_organisation(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
+    ctx: Ctx,
     body: web::Json<NewOrganisationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = state.clock.now();
     let body = body.into_inner();
-    let org = db_call(&state, move |conn| {
-        service::create_organisation(conn, &principal, body, now, &rid.0)
+    ctx.created(move |conn, c| {
+        service::create_organisation(conn, &c.principal, body, c.now, &c.request_id)
     })
-    .await?;
-    Ok(HttpResponse::Created().json(org))
+    .await
 }

@@ -3,12 +3,10 @@
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
-use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
+use crate::routes::Ctx;
 use crate::services::admin::{self as service, UserView};
 use crate::services::users::{self, NewUserRequest, UserError};
-use crate::state::db_call;
-use crate::state::{AppState, RequestId};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -41,73 +39,50 @@ fn user_error(e: UserError) -> ApiError {
 #[utoipa::path(tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Vec<UserView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/users")]
-pub async fn list_users(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(db_call(&state, service::list_users).await?))
+pub async fn list_users(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.json(|conn, _| service::list_users(conn)).await
 }
 
 /// Create a user in an organisation of the kind its role needs.
 #[utoipa::path(tag = "admin", request_body = NewUserBody, security(("bearer" = [])),
     responses((status = 201, body = UserView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/users")]
-pub async fn create_user(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
-    body: web::Json<NewUserBody>,
-) -> Result<HttpResponse, ApiError> {
-    let now = state.clock.now();
-    let body = body.into_inner();
-    let user = db_call(&state, move |conn| {
+pub async fn create_user(ctx: Ctx, body: web::Json<NewUserBody>) -> Result<HttpResponse, ApiError> {
+    // Two steps of two services: `users` adds the user (with its own errors), `admin` shows it.
+    ctx.created(move |conn, c| {
         let req = NewUserRequest {
             username: &body.username,
             role: &body.role,
             org_id: body.org_id,
             password: &body.password,
         };
-        let id =
-            users::add_user(conn, &req, &principal.actor(), &rid.0, now).map_err(user_error)?;
+        let id = users::add_user(conn, &req, &c.principal.actor(), &c.request_id, c.now)
+            .map_err(user_error)?;
         service::user_view(conn, id)
     })
-    .await?;
-    Ok(HttpResponse::Created().json(user))
+    .await
 }
 
 /// Disable a user: their sessions end and they are refused from the next request on.
 #[utoipa::path(tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/users/{id}/disable")]
-pub async fn disable_user(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let (now, id) = (state.clock.now(), id.into_inner());
-    Ok(HttpResponse::Ok().json(
-        db_call(&state, move |conn| {
-            service::set_disabled(conn, &principal, id, true, now, &rid.0)
-        })
-        .await?,
-    ))
+pub async fn disable_user(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    ctx.json(move |conn, c| {
+        service::set_disabled(conn, &c.principal, *id, true, c.now, &c.request_id)
+    })
+    .await
 }
 
 /// Enable a disabled user again.
 #[utoipa::path(tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 404, body = ErrorBody)))]
 #[post("/users/{id}/enable")]
-pub async fn enable_user(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let (now, id) = (state.clock.now(), id.into_inner());
-    Ok(HttpResponse::Ok().json(
-        db_call(&state, move |conn| {
-            service::set_disabled(conn, &principal, id, false, now, &rid.0)
-        })
-        .await?,
-    ))
+pub async fn enable_user(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    ctx.json(move |conn, c| {
+        service::set_disabled(conn, &c.principal, *id, false, c.now, &c.request_id)
+    })
+    .await
 }
 
 /// Set a new password; the user's sessions end.
@@ -116,18 +91,19 @@ pub async fn enable_user(
     responses((status = 200, body = UserView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[post("/users/{id}/reset-password")]
 pub async fn reset_password(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
+    ctx: Ctx,
     id: web::Path<i64>,
     body: web::Json<PasswordBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let (now, id) = (state.clock.now(), id.into_inner());
-    let password = body.into_inner().password;
-    Ok(HttpResponse::Ok().json(
-        db_call(&state, move |conn| {
-            service::reset_password(conn, &principal, id, &password, now, &rid.0)
-        })
-        .await?,
-    ))
+    ctx.json(move |conn, c| {
+        service::reset_password(
+            conn,
+            &c.principal,
+            *id,
+            &body.password,
+            c.now,
+            &c.request_id,
+        )
+    })
+    .await
 }

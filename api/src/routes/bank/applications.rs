@@ -3,16 +3,14 @@
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
-use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
+use crate::routes::Ctx;
 use crate::services::applications::decisions::{self, DecisionRequest};
 use crate::services::applications::evaluation::{self, EvaluationReport};
 use crate::services::applications::queue::{
     self as applications, ApplicationDetail, QueuePage, QueueQuery,
 };
 use crate::services::proposals::Proposal;
-use crate::state::db_call;
-use crate::state::{AppState, RequestId};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -22,33 +20,38 @@ pub struct FormatQuery {
     pub format: Option<String>,
 }
 
+impl FormatQuery {
+    /// Whether the printable page was asked for; a format other than json or html is a 400.
+    fn html(&self) -> Result<bool, ApiError> {
+        match self.format.as_deref() {
+            None | Some("json") => Ok(false),
+            Some("html") => Ok(true),
+            Some(_) => Err(ApiError::bad_request(
+                "INVALID_FORMAT",
+                "format is json or html",
+                Some("format"),
+            )),
+        }
+    }
+}
+
 /// Applications sent to the bank, filtered and sorted, with the enterprise, amount, credit
 /// line and risk rating.
 #[utoipa::path(tag = "bank", params(QueueQuery), security(("bearer" = [])),
     responses((status = 200, body = QueuePage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/applications")]
-pub async fn queue(
-    state: web::Data<AppState>,
-    principal: Principal,
-    query: web::Query<QueueQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let (bank, now, q) = (principal.org_id, state.clock.now(), query.into_inner());
-    Ok(HttpResponse::Ok()
-        .json(db_call(&state, move |conn| applications::queue(conn, bank, &q, now)).await?))
+pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> Result<HttpResponse, ApiError> {
+    ctx.json(move |conn, c| applications::queue(conn, c.org(), &query, c.now))
+        .await
 }
 
 /// One application with its enterprise, pledges, decision and proposals.
 #[utoipa::path(tag = "bank", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = ApplicationDetail), (status = 404, body = ErrorBody)))]
 #[get("/applications/{id}")]
-pub async fn application(
-    state: web::Data<AppState>,
-    principal: Principal,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let (bank, id) = (principal.org_id, id.into_inner());
-    Ok(HttpResponse::Ok()
-        .json(db_call(&state, move |conn| applications::detail(conn, bank, id)).await?))
+pub async fn application(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    ctx.json(move |conn, c| applications::detail(conn, c.org(), *id))
+        .await
 }
 
 /// The collateral evaluation report as of today (JSON, or `?format=html` to print).
@@ -56,29 +59,14 @@ pub async fn application(
     responses((status = 200, body = EvaluationReport), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[get("/applications/{id}/evaluation")]
 pub async fn evaluation_report(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
+    ctx: Ctx,
     id: web::Path<i64>,
     query: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let html = match query.format.as_deref() {
-        None | Some("json") => false,
-        Some("html") => true,
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "INVALID_FORMAT",
-                "format is json or html",
-                Some("format"),
-            ));
-        }
-    };
-    let (id, now) = (id.into_inner(), state.clock.now());
-    let params = crate::services::valuations::params();
-    let report = db_call(&state, move |conn| {
-        evaluation::open(conn, &principal, id, &params, now, &rid.0)
-    })
-    .await?;
+    let html = query.html()?;
+    let report = ctx
+        .run(move |conn, c| evaluation::open(conn, &c.principal, *id, c.now, &c.request_id))
+        .await?;
     Ok(if html {
         HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
@@ -94,18 +82,13 @@ pub async fn evaluation_report(
     responses((status = 201, body = Proposal), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/applications/{id}/proposals")]
 pub async fn propose_decision(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
+    ctx: Ctx,
     id: web::Path<i64>,
     body: web::Json<DecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (now, id, body) = (state.clock.now(), id.into_inner(), body.into_inner());
-    let params = crate::services::valuations::params();
-    Ok(HttpResponse::Created().json(
-        db_call(&state, move |conn| {
-            decisions::propose(conn, &principal, id, body, &params, now, &rid.0)
-        })
-        .await?,
-    ))
+    let body = body.into_inner();
+    ctx.created(move |conn, c| {
+        decisions::propose(conn, &c.principal, *id, body, c.now, &c.request_id)
+    })
+    .await
 }

@@ -2,42 +2,26 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
-use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
+use crate::routes::Ctx;
 use crate::services::disposals::{self, ClaimView, FiledClaim};
-use crate::state::db_call;
-use crate::state::{AppState, RequestId};
 
 /// File the claim on the district pool (loss after recoveries, shared by the pool's rules).
 #[utoipa::path(tag = "bank", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 201, body = FiledClaim), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/loans/{id}/claim")]
-pub async fn file_claim(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let (now, id) = (state.clock.now(), id.into_inner());
-    Ok(HttpResponse::Created().json(
-        db_call(&state, move |conn| {
-            disposals::file_claim(conn, &principal, id, now, &rid.0)
-        })
-        .await?,
-    ))
+pub async fn file_claim(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    ctx.created(move |conn, c| disposals::file_claim(conn, &c.principal, *id, c.now, &c.request_id))
+        .await
 }
 
 /// The bank's claims on district pools.
 #[utoipa::path(tag = "bank", security(("bearer" = [])),
     responses((status = 200, body = Vec<ClaimView>)))]
 #[get("/claims")]
-pub async fn claims(
-    state: web::Data<AppState>,
-    principal: Principal,
-) -> Result<HttpResponse, ApiError> {
-    let bank = principal.org_id;
-    Ok(HttpResponse::Ok()
-        .json(db_call(&state, move |conn| disposals::list_claims(conn, bank)).await?))
+pub async fn claims(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.json(|conn, c| disposals::list_claims(conn, c.org()))
+        .await
 }
 
 /// Record money recovered after the pool paid a claim; the pool's share flows back to its balance.
@@ -45,17 +29,20 @@ pub async fn claims(
     responses((status = 201, body = ClaimView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/claims/{id}/recoveries")]
 pub async fn record_recovery(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
+    ctx: Ctx,
     id: web::Path<i64>,
     body: web::Json<crate::services::claims::RecoveryRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (now, id, body) = (state.clock.now(), id.into_inner(), body.into_inner());
-    Ok(HttpResponse::Created().json(
-        db_call(&state, move |conn| {
-            crate::services::claims::record_recovery(conn, &principal, id, body, now, &rid.0)
-        })
-        .await?,
-    ))
+    let body = body.into_inner();
+    ctx.created(move |conn, c| {
+        crate::services::claims::record_recovery(
+            conn,
+            &c.principal,
+            *id,
+            body,
+            c.now,
+            &c.request_id,
+        )
+    })
+    .await
 }

@@ -2,22 +2,16 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
-use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
+use crate::routes::Ctx;
 use crate::services::reports::loan_quality::{self, LoanQuality, LoanQualityDeclaration};
-use crate::state::db_call;
-use crate::state::{AppState, RequestId};
 
 /// The bank's declarations of its overall non-performing-loan rate, latest period first.
 #[utoipa::path(tag = "bank", security(("bearer" = [])),
     responses((status = 200, body = Vec<LoanQuality>), (status = 403, body = ErrorBody)))]
 #[get("/loan-quality")]
-pub async fn list_loan_quality(
-    state: web::Data<AppState>,
-    principal: Principal,
-) -> Result<HttpResponse, ApiError> {
-    let bank = principal.org_id;
-    Ok(HttpResponse::Ok().json(db_call(&state, move |conn| loan_quality::list(conn, bank)).await?))
+pub async fn list_loan_quality(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.json(|conn, c| loan_quality::list(conn, c.org())).await
 }
 
 /// A bank manager declares the bank's overall non-performing-loan rate for a period (the
@@ -26,16 +20,12 @@ pub async fn list_loan_quality(
     responses((status = 201, body = LoanQuality), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[post("/loan-quality")]
 pub async fn declare_loan_quality(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
+    ctx: Ctx,
     body: web::Json<LoanQualityDeclaration>,
 ) -> Result<HttpResponse, ApiError> {
-    let (now, body) = (state.clock.now(), body.into_inner());
-    Ok(HttpResponse::Created().json(
-        db_call(&state, move |conn| {
-            loan_quality::declare(conn, &principal, body, now, &rid.0)
-        })
-        .await?,
-    ))
+    let body = body.into_inner();
+    ctx.created(move |conn, c| {
+        loan_quality::declare(conn, &c.principal, body, c.now, &c.request_id)
+    })
+    .await
 }

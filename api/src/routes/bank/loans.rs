@@ -2,29 +2,18 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
-use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
+use crate::routes::Ctx;
 use crate::services::loans::servicing::{self, RepaymentRequest, ServicingRun};
 use crate::services::monitoring::{self, LoanQuery, PortfolioLoan};
-use crate::state::db_call;
-use crate::state::{AppState, RequestId};
 
 /// The bank's loans with rating, collateral and LTV.
 #[utoipa::path(tag = "bank", params(LoanQuery), security(("bearer" = [])),
     responses((status = 200, body = Vec<PortfolioLoan>), (status = 400, body = ErrorBody)))]
 #[get("/loans")]
-pub async fn loans(
-    state: web::Data<AppState>,
-    principal: Principal,
-    query: web::Query<LoanQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let (bank, now, q) = (principal.org_id, state.clock.now(), query.into_inner());
-    Ok(HttpResponse::Ok().json(
-        db_call(&state, move |conn| {
-            monitoring::portfolio(conn, bank, &q, now)
-        })
-        .await?,
-    ))
+pub async fn loans(ctx: Ctx, query: web::Query<LoanQuery>) -> Result<HttpResponse, ApiError> {
+    ctx.json(move |conn, c| monitoring::portfolio(conn, c.org(), &query, c.now))
+        .await
 }
 
 /// Record a repayment; the loan's arrears and status follow.
@@ -32,41 +21,30 @@ pub async fn loans(
     responses((status = 201, body = crate::db::models::LoanRecord), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/loans/{id}/repayments")]
 pub async fn repay(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
+    ctx: Ctx,
     id: web::Path<i64>,
     body: web::Json<RepaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (now, id, body) = (state.clock.now(), id.into_inner(), body.into_inner());
-    Ok(HttpResponse::Created().json(
-        db_call(&state, move |conn| {
-            servicing::record_repayment(conn, &principal, id, body, now, &rid.0)
-        })
-        .await?,
-    ))
+    let body = body.into_inner();
+    ctx.created(move |conn, c| {
+        servicing::record_repayment(conn, &c.principal, *id, body, c.now, &c.request_id)
+    })
+    .await
 }
 
 /// Bring every live loan's arrears and status up to today (the scheduler does the same daily).
 #[utoipa::path(tag = "bank", security(("bearer" = [])),
     responses((status = 200, body = ServicingRun)))]
 #[post("/servicing/run")]
-pub async fn run_servicing(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
-) -> Result<HttpResponse, ApiError> {
-    let now = state.clock.now();
-    Ok(HttpResponse::Ok().json(
-        db_call(&state, move |conn| {
-            servicing::run(
-                conn,
-                &principal.actor(),
-                Some(principal.org_id),
-                now,
-                &rid.0,
-            )
-        })
-        .await?,
-    ))
+pub async fn run_servicing(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.json(|conn, c| {
+        servicing::run(
+            conn,
+            &c.principal.actor(),
+            Some(c.org()),
+            c.now,
+            &c.request_id,
+        )
+    })
+    .await
 }

@@ -2,26 +2,19 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 
-use crate::auth::Principal;
-use crate::clock::china_today;
 use crate::error::{ApiError, ErrorBody};
+use crate::routes::Ctx;
 use crate::routes::upload::{ImportQuery, read_upload, valid_only};
 use crate::services::financials::{self as service, StatementView};
 use crate::services::patents::upload::ImportReport;
-use crate::state::db_call;
-use crate::state::{AppState, RequestId};
 
 /// The statements, latest year first, each with its ratios (debt ratio, profit margin, revenue
 /// growth, revenue per head).
 #[utoipa::path(tag = "enterprise", security(("bearer" = [])),
     responses((status = 200, body = Vec<StatementView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/financials")]
-pub async fn list(
-    state: web::Data<AppState>,
-    principal: Principal,
-) -> Result<HttpResponse, ApiError> {
-    let org = principal.org_id;
-    Ok(HttpResponse::Ok().json(db_call(&state, move |conn| service::list(conn, org)).await?))
+pub async fn list(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.json(|conn, c| service::list(conn, c.org())).await
 }
 
 /// Enter or replace one year: `revenue_fen`, `profit_fen`, `assets_fen`, `liabilities_fen`,
@@ -31,20 +24,14 @@ pub async fn list(
     responses((status = 200, body = StatementView), (status = 400, body = ErrorBody)))]
 #[put("/financials/{year}")]
 pub async fn put_year(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
+    ctx: Ctx,
     year: web::Path<i32>,
     body: web::Json<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = state.clock.now();
-    let statement = service::check_json(year.into_inner(), &body, china_today(now))?;
-    Ok(HttpResponse::Ok().json(
-        db_call(&state, move |conn| {
-            service::put(conn, &principal, statement, now, &rid.0)
-        })
-        .await?,
-    ))
+    // Checked before a connection is taken: a bad body never waits for the database.
+    let statement = service::check_json(*year, &body, ctx.call().today())?;
+    ctx.json(move |conn, c| service::put(conn, &c.principal, statement, c.now, &c.request_id))
+        .await
 }
 
 /// Upload statements (multipart field `file`, CSV or .xlsx with the columns `fiscal_year`,
@@ -55,20 +42,23 @@ pub async fn put_year(
     responses((status = 201, body = ImportReport), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody)))]
 #[post("/financials/import")]
 pub async fn import(
-    state: web::Data<AppState>,
-    principal: Principal,
-    rid: RequestId,
+    ctx: Ctx,
     req: HttpRequest,
     query: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let valid_only = valid_only(query.into_inner().mode.as_deref())?;
+    let valid_only = valid_only(query.mode.as_deref())?;
     let file = read_upload(&req, payload).await?;
-    let now = state.clock.now();
-    let today = china_today(now);
-    let report = db_call(&state, move |conn| {
-        service::import(conn, &principal, &file, valid_only, today, now, &rid.0)
+    ctx.created(move |conn, c| {
+        service::import(
+            conn,
+            &c.principal,
+            &file,
+            valid_only,
+            c.today(),
+            c.now,
+            &c.request_id,
+        )
     })
-    .await?;
-    Ok(HttpResponse::Created().json(report))
+    .await
 }

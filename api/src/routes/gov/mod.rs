@@ -9,6 +9,14 @@ pub mod reports;
 pub mod simulations;
 pub mod whitelist;
 
+use actix_web::HttpResponse;
+use serde::Serialize;
+
+use crate::db::DbConnection;
+use crate::error::ApiError;
+use crate::export::{self, Format, Table};
+use crate::routes::{Call, Ctx};
+
 /// The district office's routes, registered once for the app and its OpenAPI document.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(organisation::get_organisation)
@@ -30,4 +38,26 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(proposals::proposal)
         .service(proposals::approve)
         .service(proposals::send_back);
+}
+
+/// A report offered as JSON, CSV or .xlsx (the financing report, the whitelist): `report` makes
+/// it; `download` gives its table and the file name's stem for CSV and .xlsx.
+async fn exported<T, F>(
+    ctx: Ctx,
+    format: Format,
+    report: F,
+    download: fn(&T) -> (Table, String),
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Call) -> Result<T, ApiError> + Send + 'static,
+{
+    let report = ctx.run(report).await?;
+    match format {
+        Format::Json => Ok(HttpResponse::Ok().json(report)),
+        f => {
+            let (table, stem) = download(&report);
+            export::download(&table, f, &stem)
+        }
+    }
 }

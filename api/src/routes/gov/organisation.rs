@@ -11,6 +11,5 @@ use crate::services::admin::{self, OrganisationView};
     responses((status = 200, body = OrganisationView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/organisation")]
 pub async fn get_organisation(ctx: Ctx) -> Result<HttpResponse, ApiError> {
-    ctx.json(|conn, c| admin::organisation(conn, c.principal.org_id))
-        .await
+    ctx.json(|conn, c| admin::organisation(conn, c.org())).await
 }

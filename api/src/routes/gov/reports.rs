@@ -3,12 +3,11 @@
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 
-use crate::auth::Principal;
+use super::exported;
 use crate::error::{ApiError, ErrorBody};
-use crate::export::{self, Format};
+use crate::export::Format;
+use crate::routes::Ctx;
 use crate::services::reports::{self, FinancingReport, GroupBy};
-use crate::state::AppState;
-use crate::state::db_call;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -28,19 +27,16 @@ pub struct ReportQuery {
     responses((status = 200, body = FinancingReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/reports/financing")]
 pub async fn financing_report(
-    state: web::Data<AppState>,
-    principal: Principal,
+    ctx: Ctx,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let group_by = GroupBy::parse(query.group_by.as_deref())?;
     let format = Format::parse(query.format.as_deref())?;
-    let (district, now) = (principal.org_id, state.clock.now());
-    let report = db_call(&state, move |conn| {
-        reports::financing(conn, district, group_by, now)
-    })
-    .await?;
-    match format {
-        Format::Json => Ok(HttpResponse::Ok().json(report)),
-        f => export::download(&reports::to_table(&report), f, &reports::file_stem(&report)),
-    }
+    exported(
+        ctx,
+        format,
+        move |conn, c| reports::financing(conn, c.org(), group_by, c.now),
+        |report| (reports::to_table(report), reports::file_stem(report)),
+    )
+    .await
 }

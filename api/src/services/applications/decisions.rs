@@ -141,10 +141,10 @@ pub fn propose(
     principal: &Principal,
     application_id: i64,
     req: DecisionRequest,
-    params: &ValuationParams,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<Proposal, ApiError> {
+    let params: &ValuationParams = &crate::services::valuations::params();
     let decision = check(req, application_id)?;
     let today = china_today(now);
     crate::db::write_tx(conn, |conn| {

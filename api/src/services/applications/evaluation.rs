@@ -371,10 +371,10 @@ pub fn open(
     conn: &mut DbConnection,
     principal: &Principal,
     id: i64,
-    params: &ValuationParams,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<EvaluationReport, ApiError> {
+    let params: &ValuationParams = &crate::services::valuations::params();
     crate::db::write_tx(conn, |conn| {
         let report = evaluate(conn, principal.org_id, id, params, china_today(now))?;
         let shown = serde_json::to_value(&report)
@@ -458,7 +458,7 @@ pub fn evaluate(
         patents: evaluated.len(),
     };
     // The refusal grounds, checked as the enterprise's readiness check does.
-    let checks = readiness(conn, a.enterprise_id, id, params, as_of)?.failed;
+    let checks = readiness(conn, a.enterprise_id, id, as_of)?.failed;
 
     let risk_params = RiskParams::default();
     let events = events_of(conn, &[a.enterprise_id])?;

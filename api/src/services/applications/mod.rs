@@ -224,10 +224,10 @@ pub fn create(
     conn: &mut DbConnection,
     principal: &Principal,
     req: NewApplicationRequest,
-    params: &ValuationParams,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<ApplicationView, ApiError> {
+    let params: &ValuationParams = &crate::services::valuations::params();
     let purpose = check_request(&req)?;
     let as_of = china_today(now);
     write_tx(conn, |conn| {
@@ -355,9 +355,9 @@ pub fn readiness(
     conn: &mut DbConnection,
     org_id: i64,
     id: i64,
-    params: &ValuationParams,
     as_of: NaiveDate,
 ) -> Result<Readiness, ApiError> {
+    let params: &ValuationParams = &crate::services::valuations::params();
     let a = own_application(conn, org_id, id)?;
     let ids: Vec<i64> = pledges::table
         .filter(pledges::application_id.eq(id))
@@ -522,7 +522,6 @@ pub fn submit(
     conn: &mut DbConnection,
     principal: &Principal,
     id: i64,
-    params: &ValuationParams,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<ApplicationView, ApiError> {
@@ -538,7 +537,7 @@ pub fn submit(
                 ),
             ));
         }
-        let check = readiness(conn, principal.org_id, id, params, as_of)?;
+        let check = readiness(conn, principal.org_id, id, as_of)?;
         if !check.ready {
             let first = check
                 .failed

@@ -485,10 +485,10 @@ pub fn run(
     conn: &mut DbConnection,
     actor: &Actor,
     bank_id: Option<i64>,
-    params: &ValuationParams,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<MonitoringRun, ApiError> {
+    let params: &ValuationParams = &crate::services::valuations::params();
     let today = china_today(now);
     let digest = params.digest();
     crate::db::write_tx(conn, |conn| {

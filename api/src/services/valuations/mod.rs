@@ -278,10 +278,10 @@ pub fn value(
     conn: &mut DbConnection,
     principal: &Principal,
     ids: &[i64],
-    params: &ValuationParams,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<ValuationReport, ApiError> {
+    let params: &ValuationParams = &crate::services::valuations::params();
     check_ids(ids)?;
     let as_of = china_today(now);
     let params_digest = params.digest();

@@ -177,9 +177,9 @@ pub fn publish(
 pub fn list(
     conn: &mut DbConnection,
     district_id: i64,
-    params: &ValuationParams,
     now: NaiveDateTime,
 ) -> Result<Whitelist, ApiError> {
+    let params: &ValuationParams = &crate::services::valuations::params();
     let today = china_today(now);
     let view = criteria(conn, district_id)?;
     let c = &view.criteria;
