@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Ctx, client_ip};
 use crate::error::{ApiError, ErrorBody};
-use crate::services::{admin, auth as service};
+use crate::services::{auth as service, organisations};
 use crate::state::db_call;
 use crate::state::{AppState, RequestId};
 
@@ -93,7 +93,7 @@ pub struct Me {
     pub user_id: i64,
     pub username: String,
     pub role: String,
-    pub organisation: admin::OrganisationView,
+    pub organisation: organisations::OrganisationView,
 }
 
 /// Who the token belongs to.
@@ -106,7 +106,7 @@ pub async fn me(ctx: Ctx) -> Result<HttpResponse, ApiError> {
             user_id: c.principal.user_id,
             username: c.principal.username.clone(),
             role: c.principal.role.as_str().to_string(),
-            organisation: admin::organisation(conn, c.org())?,
+            organisation: organisations::organisation(conn, c.org())?,
         })
     })
     .await

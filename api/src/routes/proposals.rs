@@ -14,7 +14,7 @@ pub struct ListQuery {
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionRequest {
+pub struct DecisionNote {
     /// Why, especially when sending back.
     pub note: Option<String>,
 }
@@ -35,9 +35,9 @@ impl ListQuery {
     }
 }
 
-impl DecisionRequest {
+impl DecisionNote {
     /// The note of an optional body.
-    pub fn note_of(body: Option<actix_web::web::Json<DecisionRequest>>) -> Option<String> {
+    pub fn note_of(body: Option<actix_web::web::Json<DecisionNote>>) -> Option<String> {
         body.and_then(|b| b.into_inner().note)
     }
 }

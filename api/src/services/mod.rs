@@ -2,7 +2,6 @@
 //! (not per audience: the audiences are route prefixes and guards in `routes/`). Each use case
 //! validates, enforces who may do what, writes in one transaction and appends to the audit log.
 
-pub mod admin;
 pub mod alerts;
 pub mod applications;
 pub mod auth;

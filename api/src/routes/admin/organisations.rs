@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::Ctx;
-use crate::services::admin::{self as service, NewOrganisationRequest, OrganisationView};
+use crate::services::organisations::{self as service, NewOrganisationRequest, OrganisationView};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

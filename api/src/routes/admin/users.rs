@@ -5,8 +5,7 @@ use serde::Deserialize;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::Ctx;
-use crate::services::admin::{self as service, UserView};
-use crate::services::users::{self, NewUserRequest, UserError};
+use crate::services::users::{self as service, NewUserRequest, UserError, UserView};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -56,7 +55,7 @@ pub async fn create_user(ctx: Ctx, body: web::Json<NewUserBody>) -> Result<HttpR
             org_id: body.org_id,
             password: &body.password,
         };
-        let id = users::add_user(conn, &req, &c.principal.actor(), &c.request_id, c.now)
+        let id = service::add_user(conn, &req, &c.principal.actor(), &c.request_id, c.now)
             .map_err(user_error)?;
         service::user_view(conn, id)
     })

@@ -6,7 +6,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::routes::Ctx;
 use crate::services::monitoring::{self, AlertAction, AlertQuery, BankAlert, MonitoringRun};
 
-/// `action` on alert `id`; the body is optional (acknowledging needs none).
+/// `action` on alert `id`; the body is optional (acknowledging takes none).
 async fn act_on_alert(
     ctx: Ctx,
     id: web::Path<i64>,
@@ -56,12 +56,8 @@ pub async fn alerts(ctx: Ctx, query: web::Query<AlertQuery>) -> Result<HttpRespo
 #[utoipa::path(tag = "bank", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = BankAlert), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/alerts/{id}/acknowledge")]
-pub async fn acknowledge_alert(
-    ctx: Ctx,
-    id: web::Path<i64>,
-    body: Option<web::Json<AlertAction>>,
-) -> Result<HttpResponse, ApiError> {
-    act_on_alert(ctx, id, body, "acknowledge").await
+pub async fn acknowledge_alert(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    act_on_alert(ctx, id, None, "acknowledge").await
 }
 
 /// Assign an alert to a user of the bank (`user_id`).

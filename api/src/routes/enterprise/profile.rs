@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, put, web};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::Ctx;
-use crate::services::organisations::{self as service, Profile, ProfileUpdate};
+use crate::services::organisations::profile::{self as service, Profile, ProfileUpdate};
 
 /// The enterprise's profile.
 #[utoipa::path(tag = "enterprise", security(("bearer" = [])),

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, get, post, web};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::Ctx;
-use crate::routes::proposals::{DecisionRequest, ListQuery};
+use crate::routes::proposals::{DecisionNote, ListQuery};
 use crate::workflow::{self, Decision, Proposal};
 
 /// The organisation's proposals, newest first.
@@ -32,16 +32,16 @@ pub async fn proposal(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiE
 }
 
 /// Approve (a different user of the required role than the proposer).
-#[utoipa::path(tag = "gov", params(("id" = i64, Path)), request_body = Option<DecisionRequest>,
+#[utoipa::path(tag = "gov", params(("id" = i64, Path)), request_body = Option<DecisionNote>,
     security(("bearer" = [])),
     responses((status = 200, body = Proposal), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/proposals/{id}/approve")]
 pub async fn approve(
     ctx: Ctx,
     id: web::Path<i64>,
-    body: Option<web::Json<DecisionRequest>>,
+    body: Option<web::Json<DecisionNote>>,
 ) -> Result<HttpResponse, ApiError> {
-    let note = DecisionRequest::note_of(body);
+    let note = DecisionNote::note_of(body);
     ctx.json(move |conn, c| {
         workflow::decide(
             conn,
@@ -57,16 +57,16 @@ pub async fn approve(
 }
 
 /// Send back to the proposer, with a note.
-#[utoipa::path(tag = "gov", params(("id" = i64, Path)), request_body = Option<DecisionRequest>,
+#[utoipa::path(tag = "gov", params(("id" = i64, Path)), request_body = Option<DecisionNote>,
     security(("bearer" = [])),
     responses((status = 200, body = Proposal), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/proposals/{id}/send-back")]
 pub async fn send_back(
     ctx: Ctx,
     id: web::Path<i64>,
-    body: Option<web::Json<DecisionRequest>>,
+    body: Option<web::Json<DecisionNote>>,
 ) -> Result<HttpResponse, ApiError> {
-    let note = DecisionRequest::note_of(body);
+    let note = DecisionNote::note_of(body);
     ctx.json(move |conn, c| {
         workflow::decide(
             conn,

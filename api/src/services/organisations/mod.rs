@@ -1,5 +1,8 @@
-//! The enterprise's own profile. The USCC is fixed when the operator creates the enterprise,
-//! and so is its district (it decides which pool covers its loans); the rest it keeps up itself.
+//! Organisations: enterprises, banks (and guarantors), district offices and the operator. The
+//! operator creates them and sees them, not the business data inside them; each organisation
+//! reads its own. The enterprise keeps its own profile (`profile`).
+
+pub mod profile;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -7,83 +10,94 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
-use crate::db::models::Organisation;
+use crate::db::models::{NewOrganisation, Organisation};
 use crate::db::schema::organisations;
 use crate::db::{DbConnection, write_tx};
-use crate::domain::text::optional_text;
-use crate::error::ApiError;
-use crate::error::bad;
+use crate::domain::Uscc;
+use crate::error::{ApiError, bad};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Profile {
+pub struct OrganisationView {
     pub id: i64,
+    pub kind: String,
     pub name: String,
-    /// 统一社会信用代码, fixed.
-    pub uscc: String,
-    /// The district office that covers the enterprise, fixed.
-    pub district_org_id: i64,
-    pub district_name: String,
+    pub uscc: Option<String>,
     pub division_code: Option<String>,
+    pub district_org_id: Option<i64>,
     pub industry: Option<String>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
+}
+
+impl From<Organisation> for OrganisationView {
+    fn from(o: Organisation) -> Self {
+        Self {
+            id: o.id,
+            kind: o.kind,
+            name: o.name,
+            uscc: o.uscc,
+            division_code: o.division_code,
+            district_org_id: o.district_org_id,
+            industry: o.industry,
+            contact_name: o.contact_name,
+            contact_phone: o.contact_phone,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ProfileUpdate {
+pub struct NewOrganisationRequest {
+    /// enterprise, bank, guarantor or district.
+    pub kind: String,
     pub name: String,
+    /// Required for enterprises (统一社会信用代码).
+    pub uscc: Option<String>,
+    /// Required for districts: the six-digit administrative division code.
+    pub division_code: Option<String>,
+    /// Required for enterprises: the district office that covers them.
+    pub district_org_id: Option<i64>,
     pub industry: Option<String>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
-    /// Fixed: accepted only when it equals the stored code.
-    pub uscc: Option<String>,
-    /// Fixed: accepted only when it equals the stored district.
-    pub district_org_id: Option<i64>,
 }
 
-fn enterprise(conn: &mut DbConnection, org_id: i64) -> Result<Organisation, ApiError> {
-    Ok(organisations::table
-        .find(org_id)
-        .filter(organisations::kind.eq("enterprise"))
+pub fn organisation(conn: &mut DbConnection, id: i64) -> Result<OrganisationView, ApiError> {
+    let org: Organisation = organisations::table
+        .find(id)
         .select(Organisation::as_select())
-        .first(conn)?)
-}
-
-pub fn get(conn: &mut DbConnection, org_id: i64) -> Result<Profile, ApiError> {
-    let org = enterprise(conn, org_id)?;
-    let district_id = org.district_org_id.ok_or(ApiError::NotFound)?;
-    let (district_name, division_code): (String, Option<String>) = organisations::table
-        .find(district_id)
-        .select((organisations::name, organisations::division_code))
         .first(conn)?;
-    Ok(Profile {
-        id: org.id,
-        name: org.name,
-        uscc: org.uscc.unwrap_or_default(),
-        district_org_id: district_id,
-        district_name,
-        division_code,
-        industry: org.industry,
-        contact_name: org.contact_name,
-        contact_phone: org.contact_phone,
-    })
+    Ok(org.into())
 }
 
-fn valid_phone(p: &str) -> bool {
-    let digits = p.chars().filter(char::is_ascii_digit).count();
-    (5..=20).contains(&digits)
-        && p.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'))
+pub fn list_organisations(
+    conn: &mut DbConnection,
+    kind: Option<&str>,
+) -> Result<Vec<OrganisationView>, ApiError> {
+    let mut q = organisations::table
+        .select(Organisation::as_select())
+        .order(organisations::id)
+        .into_boxed();
+    if let Some(k) = kind {
+        q = q.filter(organisations::kind.eq(k.to_string()));
+    }
+    Ok(q.load(conn)?.into_iter().map(Into::into).collect())
 }
 
-pub fn update(
+pub fn create_organisation(
     conn: &mut DbConnection,
     principal: &Principal,
-    req: ProfileUpdate,
+    req: NewOrganisationRequest,
     now: NaiveDateTime,
     request_id: &str,
-) -> Result<Profile, ApiError> {
+) -> Result<OrganisationView, ApiError> {
+    if !["enterprise", "bank", "guarantor", "district"].contains(&req.kind.as_str()) {
+        return Err(bad(
+            "INVALID_KIND",
+            "kind must be enterprise, bank, guarantor or district",
+            "kind",
+        ));
+    }
     let name = req.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(bad(
@@ -92,64 +106,116 @@ pub fn update(
             "name",
         ));
     }
-    let industry = optional_text(req.industry.as_deref(), 100, "industry")?;
-    let contact_name = optional_text(req.contact_name.as_deref(), 100, "contact_name")?;
-    let contact_phone = optional_text(req.contact_phone.as_deref(), 30, "contact_phone")?;
-    if let Some(p) = &contact_phone
-        && !valid_phone(p)
-    {
-        return Err(bad(
-            "INVALID_PHONE",
-            "contact_phone has 5 to 20 digits and only digits, spaces, +, -, ( and )",
-            "contact_phone",
-        ));
-    }
-    write_tx(conn, |conn| {
-        let before = get(conn, principal.org_id)?;
-        if let Some(u) = &req.uscc
-            && u.trim().to_ascii_uppercase() != before.uscc
-        {
+    let uscc = match (&req.kind[..], req.uscc.as_deref()) {
+        (_, Some(code)) => Some(
+            Uscc::parse(code)
+                .map_err(|e| bad("INVALID_USCC", e.to_string(), "uscc"))?
+                .to_string(),
+        ),
+        ("enterprise", None) => {
             return Err(bad(
-                "FIELD_FIXED",
-                "the USCC is fixed when the enterprise is registered; ask the platform operator to correct it",
+                "USCC_REQUIRED",
+                "an enterprise needs its unified social credit code",
                 "uscc",
             ));
         }
-        if let Some(d) = req.district_org_id
-            && d != before.district_org_id
-        {
+        _ => None,
+    };
+    let division_code = match (&req.kind[..], req.division_code.as_deref()) {
+        (_, Some(d)) if d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(d.to_string())
+        }
+        (_, Some(_)) => {
             return Err(bad(
-                "FIELD_FIXED",
-                "the district is fixed when the enterprise is registered; ask the platform operator to change it",
-                "district_org_id",
+                "INVALID_DIVISION_CODE",
+                "division_code has six digits",
+                "division_code",
             ));
         }
-        diesel::update(organisations::table.find(principal.org_id))
-            .set((
-                organisations::name.eq(&name),
-                organisations::industry.eq(&industry),
-                organisations::contact_name.eq(&contact_name),
-                organisations::contact_phone.eq(&contact_phone),
-            ))
-            .execute(conn)?;
-        let after = get(conn, principal.org_id)?;
-        let digest_of = |p: &Profile| {
-            serde_json::json!({"name": p.name, "industry": p.industry,
-                "contact_name": p.contact_name, "contact_phone": p.contact_phone})
+        ("district", None) => {
+            return Err(bad(
+                "DIVISION_CODE_REQUIRED",
+                "a district needs its division code",
+                "division_code",
+            ));
+        }
+        _ => None,
+    };
+    write_tx(conn, |conn| {
+        let district_org_id = match (&req.kind[..], req.district_org_id) {
+            ("enterprise", Some(d)) => {
+                let kind: Option<String> = organisations::table
+                    .find(d)
+                    .select(organisations::kind)
+                    .first(conn)
+                    .optional()?;
+                if kind.as_deref() != Some("district") {
+                    return Err(bad(
+                        "INVALID_DISTRICT",
+                        format!("organisation {d} is not a district"),
+                        "district_org_id",
+                    ));
+                }
+                Some(d)
+            }
+            ("enterprise", None) => {
+                return Err(bad(
+                    "DISTRICT_REQUIRED",
+                    "an enterprise needs the district that covers it",
+                    "district_org_id",
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(bad(
+                    "UNEXPECTED_DISTRICT",
+                    "only enterprises belong to a district",
+                    "district_org_id",
+                ));
+            }
+            _ => None,
         };
+        if let Some(code) = &uscc {
+            let taken: i64 = organisations::table
+                .filter(organisations::uscc.eq(code))
+                .count()
+                .get_result(conn)?;
+            if taken > 0 {
+                return Err(ApiError::conflict(
+                    "USCC_TAKEN",
+                    format!("an organisation with USCC {code} exists"),
+                ));
+            }
+        }
+        let id: i64 = diesel::insert_into(organisations::table)
+            .values(NewOrganisation {
+                kind: req.kind.clone(),
+                name: name.clone(),
+                uscc: uscc.clone(),
+                division_code: division_code.clone(),
+                district_org_id,
+                industry: req.industry.clone(),
+                contact_name: req.contact_name.clone(),
+                contact_phone: req.contact_phone.clone(),
+                created_at: now,
+            })
+            .returning(organisations::id)
+            .get_result(conn)?;
+        let view = organisation(conn, id)?;
+        let after =
+            serde_json::json!({"id": id, "kind": view.kind, "name": view.name, "uscc": view.uscc});
         audit::append(
             conn,
             &principal.actor(),
             &Entry {
-                action: "enterprise.profile.update",
+                action: "organisation.create",
                 object_type: "organisation",
-                object_id: principal.org_id.to_string(),
-                before: Some(&digest_of(&before)),
-                after: Some(&digest_of(&after)),
+                object_id: id.to_string(),
+                before: None,
+                after: Some(&after),
                 request_id,
             },
             now,
         )?;
-        Ok(after)
+        Ok(view)
     })
 }
