@@ -10,8 +10,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
+use crate::db::models::LoanRecord;
 use crate::db::schema::{loans, organisations, patents, pledges, repayments};
 use crate::domain::schedule::{RepaymentMethod, schedule};
+use crate::domain::status::{LoanStatus, PledgeStatus};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -31,15 +33,20 @@ pub struct Repayment {
     pub interest_fen: i64,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// A pledge of the loan with its patent, as read from `pledges` joined with `patents`.
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = pledges)]
 pub struct PledgedPatent {
     pub patent_id: i64,
+    #[diesel(select_expression = patents::patent_number)]
     pub patent_number: String,
-    /// proposed, pending_registration, registered, released, disposed
-    pub pledge_status: String,
+    #[diesel(select_expression = pledges::status)]
+    pub pledge_status: PledgeStatus,
     pub registration_no: Option<String>,
     pub registration_date: Option<NaiveDate>,
+    #[diesel(select_expression = patents::legal_status)]
     pub legal_status: String,
+    #[diesel(select_expression = patents::fee_paid_until)]
     pub fee_paid_until: Option<NaiveDate>,
 }
 
@@ -55,8 +62,7 @@ pub struct LoanView {
     pub term_months: i32,
     pub disbursed_on: NaiveDate,
     pub maturity_date: NaiveDate,
-    /// active, overdue, defaulted, repaid, written_off
-    pub status: String,
+    pub status: LoanStatus,
     pub days_past_due: i32,
     /// interest_only_bullet (quarterly interest, principal at maturity) or equal_principal
     /// (equal principal each quarter with the interest on what is left).
@@ -67,60 +73,33 @@ pub struct LoanView {
     pub patents: Vec<PledgedPatent>,
 }
 
-type LoanRow = (
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i32,
-    i32,
-    NaiveDate,
-    NaiveDate,
-    String,
-    i32,
-    String,
-);
-
 pub fn list(
     conn: &mut DbConnection,
     org_id: i64,
     today: NaiveDate,
 ) -> Result<Vec<LoanView>, ApiError> {
-    let rows: Vec<LoanRow> = loans::table
+    let rows: Vec<LoanRecord> = loans::table
         .filter(loans::enterprise_id.eq(org_id))
         .order(loans::disbursed_on.desc())
-        .select((
-            loans::id,
-            loans::application_id,
-            loans::bank_id,
-            loans::principal_fen,
-            loans::outstanding_fen,
-            loans::rate_bp,
-            loans::term_months,
-            loans::disbursed_on,
-            loans::maturity_date,
-            loans::status,
-            loans::days_past_due,
-            loans::repayment_method,
-        ))
+        .select(LoanRecord::as_select())
         .load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
-    for (
-        id,
-        application_id,
-        bank_id,
-        principal,
-        outstanding,
-        rate,
-        term,
-        disbursed,
-        maturity,
-        status,
-        dpd,
-        method,
-    ) in rows
-    {
+    for loan in rows {
+        let LoanRecord {
+            id,
+            application_id,
+            bank_id,
+            principal_fen: principal,
+            outstanding_fen: outstanding,
+            rate_bp: rate,
+            term_months: term,
+            disbursed_on: disbursed,
+            maturity_date: maturity,
+            status,
+            days_past_due: dpd,
+            repayment_method: method,
+            ..
+        } = loan;
         let bank_name: String = organisations::table
             .find(bank_id)
             .select(organisations::name)
@@ -161,7 +140,7 @@ pub fn list(
                     }
                 })
                 .collect();
-        let closed = matches!(status.as_str(), "repaid" | "written_off");
+        let closed = status.is_closed();
         let next_due_date = if closed {
             None
         } else {
@@ -180,45 +159,8 @@ pub fn list(
             .inner_join(patents::table)
             .filter(pledges::loan_id.eq(id))
             .order(pledges::id)
-            .select((
-                pledges::patent_id,
-                patents::patent_number,
-                pledges::status,
-                pledges::registration_no,
-                pledges::registration_date,
-                patents::legal_status,
-                patents::fee_paid_until,
-            ))
-            .load::<(
-                i64,
-                String,
-                String,
-                Option<String>,
-                Option<NaiveDate>,
-                String,
-                Option<NaiveDate>,
-            )>(conn)?
-            .into_iter()
-            .map(
-                |(
-                    patent_id,
-                    patent_number,
-                    pledge_status,
-                    registration_no,
-                    registration_date,
-                    legal_status,
-                    fee_paid_until,
-                )| PledgedPatent {
-                    patent_id,
-                    patent_number,
-                    pledge_status,
-                    registration_no,
-                    registration_date,
-                    legal_status,
-                    fee_paid_until,
-                },
-            )
-            .collect();
+            .select(PledgedPatent::as_select())
+            .load(conn)?;
         out.push(LoanView {
             id,
             application_id,
@@ -243,14 +185,10 @@ pub fn list(
 }
 
 /// A loan of the bank.
-pub fn bank_loan(
-    conn: &mut DbConnection,
-    bank_id: i64,
-    id: i64,
-) -> Result<crate::db::models::LoanRecord, ApiError> {
+pub fn bank_loan(conn: &mut DbConnection, bank_id: i64, id: i64) -> Result<LoanRecord, ApiError> {
     Ok(loans::table
         .find(id)
         .filter(loans::bank_id.eq(bank_id))
-        .select(crate::db::models::LoanRecord::as_select())
+        .select(LoanRecord::as_select())
         .first(conn)?)
 }
