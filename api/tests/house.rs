@@ -224,7 +224,7 @@ fn edges(root: &Path) -> Vec<Edge> {
         }
         let line_of = |pos: usize| starts.partition_point(|&s| s <= pos);
         let mut pos = 0;
-        while let Some(found) = joined[pos..].find(|c| c == 'c' || c == 's') {
+        while let Some(found) = joined[pos..].find(['c', 's']) {
             let at = pos + found;
             pos = at + 1;
             let before = joined[..at].chars().last();

@@ -311,19 +311,6 @@ pub fn mark_all_read(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_patent_year_starts_on_the_filing_anniversary() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
-        assert_eq!(patent_year(d(2019, 3, 1), d(2019, 3, 1)), 1);
-        assert_eq!(patent_year(d(2019, 3, 1), d(2026, 3, 1)), 8);
-        assert_eq!(patent_year(d(2019, 3, 1), d(2026, 2, 28)), 7);
-    }
-}
-
 /// Raises an alert (to the bank when `bank_id` is set; the enterprise sees every alert about it).
 #[allow(clippy::too_many_arguments)]
 pub fn raise_alert(
@@ -352,4 +339,17 @@ pub fn raise_alert(
         })
         .returning(alerts::id)
         .get_result(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_patent_year_starts_on_the_filing_anniversary() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+        assert_eq!(patent_year(d(2019, 3, 1), d(2019, 3, 1)), 1);
+        assert_eq!(patent_year(d(2019, 3, 1), d(2026, 3, 1)), 8);
+        assert_eq!(patent_year(d(2019, 3, 1), d(2026, 2, 28)), 7);
+    }
 }

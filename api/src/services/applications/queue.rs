@@ -14,6 +14,7 @@ use crate::domain::status::{ApplicationStatus, PledgeStatus};
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::risk::scores_of;
+use crate::services::status_filter;
 
 /// The statuses of an application sent to the bank (every one but a draft).
 pub const STATUSES: [ApplicationStatus; 5] = [
@@ -190,21 +191,7 @@ pub fn enterprise_summary(
 
 /// Checks the query; the status asked for, if any.
 fn check_query(q: &QueueQuery) -> Result<Option<ApplicationStatus>, ApiError> {
-    let status = match q.status.as_deref() {
-        None => None,
-        Some(s) => Some(
-            ApplicationStatus::parse(s)
-                .filter(|s| STATUSES.contains(s))
-                .ok_or_else(|| {
-                    let all: Vec<&str> = STATUSES.iter().map(|s| s.as_str()).collect();
-                    bad(
-                        "INVALID_STATUS",
-                        format!("status is one of {}", all.join(", ")),
-                        "status",
-                    )
-                })?,
-        ),
-    };
+    let status = status_filter(q.status.as_deref(), ApplicationStatus::parse, &STATUSES)?;
     if let Some(r) = q.rating.as_deref()
         && !RATINGS.contains(&r)
     {

@@ -22,6 +22,7 @@ use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::disposals::rules_of;
 use crate::services::proposals::{self as maker_checker, ClaimDecision, Payload, Proposal};
+use crate::services::status_filter;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ClaimDetail {
@@ -173,17 +174,7 @@ pub fn list(
     district_id: i64,
     q: &ClaimQuery,
 ) -> Result<Vec<ClaimDetail>, ApiError> {
-    let status = match q.status.as_deref() {
-        None => None,
-        Some(s) => Some(ClaimStatus::parse(s).ok_or_else(|| {
-            let all: Vec<&str> = ClaimStatus::ALL.iter().map(|s| s.as_str()).collect();
-            bad(
-                "INVALID_STATUS",
-                format!("status is one of {}", all.join(", ")),
-                "status",
-            )
-        })?),
-    };
+    let status = status_filter(q.status.as_deref(), ClaimStatus::parse, ClaimStatus::ALL)?;
     let mut query = claims::table
         .inner_join(fund_pools::table)
         .filter(fund_pools::district_id.eq(district_id))

@@ -26,7 +26,8 @@ pub struct ScheduledPayment {
     pub paid: bool,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = repayments)]
 pub struct Repayment {
     pub paid_on: NaiveDate,
     pub principal_fen: i64,
@@ -85,63 +86,45 @@ pub fn list(
         .load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
     for loan in rows {
-        let LoanRecord {
-            id,
-            application_id,
-            bank_id,
-            principal_fen: principal,
-            outstanding_fen: outstanding,
-            rate_bp: rate,
-            term_months: term,
-            disbursed_on: disbursed,
-            maturity_date: maturity,
-            status,
-            days_past_due: dpd,
-            repayment_method: method,
-            ..
-        } = loan;
+        let id = loan.id;
         let bank_name: String = organisations::table
-            .find(bank_id)
+            .find(loan.bank_id)
             .select(organisations::name)
             .first(conn)?;
         let made: Vec<Repayment> = repayments::table
             .filter(repayments::loan_id.eq(id))
             .order(repayments::paid_on)
-            .select((
-                repayments::paid_on,
-                repayments::principal_fen,
-                repayments::interest_fen,
+            .select(Repayment::as_select())
+            .load(conn)?;
+        let method = RepaymentMethod::parse(&loan.repayment_method).ok_or_else(|| {
+            ApiError::Internal(format!(
+                "loan {id} has repayment method {}",
+                loan.repayment_method
             ))
-            .load::<(NaiveDate, i64, i64)>(conn)?
-            .into_iter()
-            .map(|(paid_on, principal_fen, interest_fen)| Repayment {
-                paid_on,
-                principal_fen,
-                interest_fen,
-            })
-            .collect();
-        let method = RepaymentMethod::parse(&method).ok_or_else(|| {
-            ApiError::Internal(format!("loan {id} has repayment method {method}"))
         })?;
         let paid_principal: i64 = made.iter().map(|r| r.principal_fen).sum();
         let paid_interest: i64 = made.iter().map(|r| r.interest_fen).sum();
         let (mut due_principal, mut due_interest) = (0i64, 0i64);
-        let schedule: Vec<ScheduledPayment> =
-            schedule(principal, rate, disbursed, maturity, method)
-                .into_iter()
-                .map(|i| {
-                    due_principal += i.principal_fen;
-                    due_interest += i.interest_fen;
-                    ScheduledPayment {
-                        due_on: i.due_on,
-                        principal_fen: i.principal_fen,
-                        interest_fen: i.interest_fen,
-                        paid: paid_principal >= due_principal && paid_interest >= due_interest,
-                    }
-                })
-                .collect();
-        let closed = status.is_closed();
-        let next_due_date = if closed {
+        let schedule: Vec<ScheduledPayment> = schedule(
+            loan.principal_fen,
+            loan.rate_bp,
+            loan.disbursed_on,
+            loan.maturity_date,
+            method,
+        )
+        .into_iter()
+        .map(|i| {
+            due_principal += i.principal_fen;
+            due_interest += i.interest_fen;
+            ScheduledPayment {
+                due_on: i.due_on,
+                principal_fen: i.principal_fen,
+                interest_fen: i.interest_fen,
+                paid: paid_principal >= due_principal && paid_interest >= due_interest,
+            }
+        })
+        .collect();
+        let next_due_date = if loan.status.is_closed() {
             None
         } else {
             schedule
@@ -163,17 +146,17 @@ pub fn list(
             .load(conn)?;
         out.push(LoanView {
             id,
-            application_id,
-            bank_id,
+            application_id: loan.application_id,
+            bank_id: loan.bank_id,
             bank_name,
-            principal_fen: principal,
-            outstanding_fen: outstanding,
-            rate_bp: rate,
-            term_months: term,
-            disbursed_on: disbursed,
-            maturity_date: maturity,
-            status,
-            days_past_due: dpd,
+            principal_fen: loan.principal_fen,
+            outstanding_fen: loan.outstanding_fen,
+            rate_bp: loan.rate_bp,
+            term_months: loan.term_months,
+            disbursed_on: loan.disbursed_on,
+            maturity_date: loan.maturity_date,
+            status: loan.status,
+            days_past_due: loan.days_past_due,
             repayment_method: method.as_str().to_string(),
             next_due_date,
             schedule,

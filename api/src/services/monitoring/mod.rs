@@ -23,6 +23,7 @@ use crate::error::bad;
 use crate::services::alerts::GRACE_MONTHS;
 use crate::services::alerts::raise_alert;
 use crate::services::risk::scores_of;
+use crate::services::status_filter;
 use crate::services::valuations::{input_of, inputs_digest};
 
 const RATINGS: [&str; 4] = ["normal", "watch", "warning", "critical"];
@@ -196,17 +197,7 @@ pub fn portfolio(
     q: &LoanQuery,
     now: NaiveDateTime,
 ) -> Result<Vec<PortfolioLoan>, ApiError> {
-    let status = match q.status.as_deref() {
-        None => None,
-        Some(s) => Some(LoanStatus::parse(s).ok_or_else(|| {
-            let all: Vec<&str> = LoanStatus::ALL.iter().map(|s| s.as_str()).collect();
-            bad(
-                "INVALID_STATUS",
-                format!("status is one of {}", all.join(", ")),
-                "status",
-            )
-        })?),
-    };
+    let status = status_filter(q.status.as_deref(), LoanStatus::parse, LoanStatus::ALL)?;
     let today = china_today(now);
     let mut query = loans::table
         .filter(loans::bank_id.eq(bank_id))
