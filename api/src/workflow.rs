@@ -11,6 +11,7 @@ use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
 use crate::db::schema::proposals;
 use crate::db::{DbConnection, write_tx};
+use crate::domain::status::ProposalStatus;
 use crate::error::ApiError;
 pub use crate::services::proposals::{Payload, Proposal, get, list};
 
@@ -44,14 +45,14 @@ pub fn decide(
             ));
         }
         let status = match decision {
-            Decision::Approve => "approved",
-            Decision::SendBack => "sent_back",
+            Decision::Approve => ProposalStatus::Approved,
+            Decision::SendBack => ProposalStatus::SentBack,
         };
         // Only a pending proposal changes: a second decision finds nothing to update.
         let changed = diesel::update(
             proposals::table
                 .find(id)
-                .filter(proposals::status.eq("pending")),
+                .filter(proposals::status.eq(ProposalStatus::Pending)),
         )
         .set((
             proposals::status.eq(status),

@@ -4,6 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::*;
+use crate::domain::status::{
+    ApplicationStatus, ClaimStatus, CoverageStatus, LoanStatus, PledgeStatus, PoolStatus,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organisations)]
@@ -116,7 +119,7 @@ pub struct NewFundPool {
     pub size_fen: i64,
     pub balance_fen: i64,
     pub opened_on: NaiveDate,
-    pub status: String,
+    pub status: PoolStatus,
     pub created_at: NaiveDateTime,
 }
 
@@ -152,7 +155,7 @@ pub struct NewApplication {
     pub amount_fen: i64,
     pub term_months: i32,
     pub purpose: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub credit_line_fen: Option<i64>,
     pub proposed_rate_bp: Option<i32>,
     pub decision_reason: Option<String>,
@@ -174,7 +177,7 @@ pub struct NewLoan {
     pub term_months: i32,
     pub disbursed_on: NaiveDate,
     pub maturity_date: NaiveDate,
-    pub status: String,
+    pub status: LoanStatus,
     pub days_past_due: i32,
     pub defaulted_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
@@ -190,7 +193,7 @@ pub struct NewPledge {
     pub application_id: i64,
     pub loan_id: Option<i64>,
     pub patent_id: i64,
-    pub status: String,
+    pub status: PledgeStatus,
     pub collateral_fen: Option<i64>,
     pub registration_no: Option<String>,
     pub registration_date: Option<NaiveDate>,
@@ -216,7 +219,7 @@ pub struct NewPoolCoverage {
     pub rule_version: i32,
     pub covered_on: NaiveDate,
     pub covered_amount_fen: i64,
-    pub status: String,
+    pub status: CoverageStatus,
     pub created_at: NaiveDateTime,
 }
 
@@ -243,7 +246,7 @@ pub struct NewClaim {
     pub recoveries_fen: i64,
     pub claimed_fen: i64,
     pub approved_fen: Option<i64>,
-    pub status: String,
+    pub status: ClaimStatus,
     pub filed_on: NaiveDate,
     pub decided_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
@@ -337,7 +340,7 @@ pub struct ApplicationRow {
     pub amount_fen: i64,
     pub term_months: i32,
     pub purpose: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub credit_line_fen: Option<i64>,
     pub proposed_rate_bp: Option<i32>,
     pub decision_reason: Option<String>,
@@ -365,7 +368,7 @@ pub struct LoanRecord {
     pub term_months: i32,
     pub disbursed_on: NaiveDate,
     pub maturity_date: NaiveDate,
-    pub status: String,
+    pub status: LoanStatus,
     pub days_past_due: i32,
     pub defaulted_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,

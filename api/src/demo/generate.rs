@@ -13,6 +13,9 @@ use super::catalogue::{
 };
 use super::rng::Rng;
 use crate::domain::schedule::{RepaymentMethod, schedule};
+use crate::domain::status::{
+    ApplicationStatus, ClaimStatus, CoverageStatus, LoanStatus, PledgeStatus,
+};
 use crate::domain::{PatentNumber, PatentType, Uscc};
 
 const SEED: u64 = 0x5A48_4952_4F4E_4731; // "ZHIRONG1"
@@ -91,7 +94,7 @@ pub struct Application {
     pub amount_fen: i64,
     pub term_months: i32,
     pub purpose: &'static str,
-    pub status: &'static str,
+    pub status: ApplicationStatus,
     pub proposed_rate_bp: Option<i32>,
     pub decision_reason: Option<String>,
     pub created_on: NaiveDate,
@@ -111,7 +114,7 @@ pub struct Loan {
     pub term_months: i32,
     pub disbursed_on: NaiveDate,
     pub maturity_date: NaiveDate,
-    pub status: &'static str,
+    pub status: LoanStatus,
     pub days_past_due: i32,
     pub defaulted_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
@@ -121,7 +124,7 @@ pub struct Pledge {
     pub application: usize,
     pub loan: Option<usize>,
     pub patent: usize,
-    pub status: &'static str,
+    pub status: PledgeStatus,
     pub registration_no: Option<String>,
     pub registration_date: Option<NaiveDate>,
     pub released_on: Option<NaiveDate>,
@@ -140,7 +143,7 @@ pub struct Coverage {
     pub rule_version: i32,
     pub covered_on: NaiveDate,
     pub amount_fen: i64,
-    pub status: &'static str,
+    pub status: CoverageStatus,
 }
 
 pub struct Disposal {
@@ -161,7 +164,7 @@ pub struct Claim {
     pub recoveries_fen: i64,
     pub claimed_fen: i64,
     pub approved_fen: Option<i64>,
-    pub status: &'static str,
+    pub status: ClaimStatus,
     pub filed_on: NaiveDate,
     pub decided_on: Option<NaiveDate>,
 }
@@ -760,7 +763,7 @@ impl Generator {
                 amount_fen: principal,
                 term_months: term,
                 purpose: PURPOSES[self.rng.range(0, 4) as usize],
-                status: "approved",
+                status: ApplicationStatus::Approved,
                 proposed_rate_bp: Some(rate_bp),
                 decision_reason: None,
                 created_on: submitted - Duration::days(self.rng.range(1, 5)),
@@ -772,26 +775,38 @@ impl Generator {
             let matured = maturity <= as_of;
             let troubled = self.rng.chance(if matured { 0.07 } else { 0.05 });
             let (status, days_past_due, defaulted_on, closed_on) = match (matured, troubled) {
-                (true, false) => ("repaid", 0, None, Some(maturity)),
-                (true, true) if maturity + Duration::days(90) <= as_of => {
-                    ("defaulted", 90, Some(maturity + Duration::days(90)), None)
-                }
+                (true, false) => (LoanStatus::Repaid, 0, None, Some(maturity)),
+                (true, true) if maturity + Duration::days(90) <= as_of => (
+                    LoanStatus::Defaulted,
+                    90,
+                    Some(maturity + Duration::days(90)),
+                    None,
+                ),
                 (true, true) => (
-                    "overdue",
+                    LoanStatus::Overdue,
                     (as_of - maturity).num_days().max(1) as i32,
                     None,
                     None,
                 ),
-                (false, true) => ("overdue", self.rng.range(31, 85) as i32, None, None),
-                (false, false) => ("active", 0, None, None),
+                (false, true) => (
+                    LoanStatus::Overdue,
+                    self.rng.range(31, 85) as i32,
+                    None,
+                    None,
+                ),
+                (false, false) => (LoanStatus::Active, 0, None, None),
             };
-            let days_past_due = if status == "defaulted" {
+            let days_past_due = if status == LoanStatus::Defaulted {
                 (as_of - maturity).num_days() as i32
             } else {
                 days_past_due
             };
             let loan = self.data.loans.len();
-            let outstanding = if status == "repaid" { 0 } else { principal };
+            let outstanding = if status == LoanStatus::Repaid {
+                0
+            } else {
+                principal
+            };
             self.data.loans.push(Loan {
                 application,
                 enterprise,
@@ -827,10 +842,10 @@ impl Generator {
                     application,
                     loan: Some(loan),
                     patent,
-                    status: if status == "repaid" {
-                        "released"
+                    status: if status == LoanStatus::Repaid {
+                        PledgeStatus::Released
                     } else {
-                        "registered"
+                        PledgeStatus::Registered
                     },
                     registration_no: Some(format!(
                         "Y{}{:010}",
@@ -861,10 +876,10 @@ impl Generator {
                         rule_version: rule.0,
                         covered_on: disbursed_on,
                         amount_fen: principal,
-                        status: if status == "repaid" {
-                            "released"
+                        status: if status == LoanStatus::Repaid {
+                            CoverageStatus::Released
                         } else {
-                            "covered"
+                            CoverageStatus::Covered
                         },
                     });
                 } else {
@@ -872,7 +887,7 @@ impl Generator {
                 }
             }
 
-            if status == "defaulted" {
+            if status == LoanStatus::Defaulted {
                 self.dispose_and_claim(loan, &chosen);
             }
         }
@@ -883,10 +898,15 @@ impl Generator {
             .iter()
             .find(|l| {
                 l.bank == self.data.logins.bank
-                    && l.status == "active"
+                    && l.status == LoanStatus::Active
                     && self.data.orgs[l.enterprise].district == Some(self.data.logins.district)
             })
-            .or_else(|| self.data.loans.iter().find(|l| l.status == "active"))
+            .or_else(|| {
+                self.data
+                    .loans
+                    .iter()
+                    .find(|l| l.status == LoanStatus::Active)
+            })
             .map(|l| l.enterprise)
             .unwrap_or(0);
     }
@@ -916,7 +936,9 @@ impl Generator {
             l.days_past_due,
         );
         let paid_through = match status {
-            "overdue" | "defaulted" => self.as_of - Duration::days(i64::from(dpd)),
+            LoanStatus::Overdue | LoanStatus::Defaulted => {
+                self.as_of - Duration::days(i64::from(dpd))
+            }
             _ => self.as_of,
         };
         for i in schedule(
@@ -932,7 +954,7 @@ impl Generator {
             self.data.repayments.push(Repayment {
                 loan,
                 paid_on: i.due_on,
-                principal_fen: if status == "repaid" {
+                principal_fen: if status == LoanStatus::Repaid {
                     i.principal_fen
                 } else {
                     0
@@ -990,7 +1012,7 @@ impl Generator {
                 .iter_mut()
                 .find(|p| p.loan == Some(loan) && p.patent == patent)
             {
-                p.status = "disposed";
+                p.status = PledgeStatus::Disposed;
             }
         }
         let Some(p) = pool else { return };
@@ -1016,14 +1038,14 @@ impl Generator {
             .min(self.data.pools[p].balance_fen);
         let decided_on = filed_on + Duration::days(self.rng.range(20, 60));
         let (status, approved, decided) = if decided_on <= as_of {
-            ("paid", Some(claimed), Some(decided_on))
+            (ClaimStatus::Paid, Some(claimed), Some(decided_on))
         } else {
-            ("under_review", None, None)
+            (ClaimStatus::UnderReview, None, None)
         };
-        if status == "paid" {
+        if status == ClaimStatus::Paid {
             self.data.pools[p].balance_fen -= claimed;
         }
-        self.data.coverage[coverage].status = "claimed";
+        self.data.coverage[coverage].status = CoverageStatus::Claimed;
         self.data.claims.push(Claim {
             pool: p,
             loan,
@@ -1046,17 +1068,17 @@ impl Generator {
             .data
             .pledges
             .iter()
-            .filter(|p| p.status == "registered" || p.status == "disposed")
+            .filter(|p| matches!(p.status, PledgeStatus::Registered | PledgeStatus::Disposed))
             .map(|p| p.patent)
             .collect();
         let enterprises: Vec<usize> = self.data.enterprises().map(|(i, _)| i).collect();
-        let plan: [(&'static str, usize); 6] = [
-            ("draft", 3),
-            ("submitted", 10),
-            ("under_review", 10),
-            ("approved", 5),
-            ("rejected", 8),
-            ("withdrawn", 4),
+        let plan: [(ApplicationStatus, usize); 6] = [
+            (ApplicationStatus::Draft, 3),
+            (ApplicationStatus::Submitted, 10),
+            (ApplicationStatus::UnderReview, 10),
+            (ApplicationStatus::Approved, 5),
+            (ApplicationStatus::Rejected, 8),
+            (ApplicationStatus::Withdrawn, 4),
         ];
         let mut used = taken;
         for (status, n) in plan {
@@ -1082,10 +1104,13 @@ impl Generator {
                     bank
                 };
                 let created = self.days_before(3, 60);
-                let submitted =
-                    (status != "draft").then(|| created + Duration::days(self.rng.range(0, 2)));
-                let decided = matches!(status, "approved" | "rejected")
-                    .then(|| as_of - Duration::days(self.rng.range(0, 2)));
+                let submitted = (status != ApplicationStatus::Draft)
+                    .then(|| created + Duration::days(self.rng.range(0, 2)));
+                let decided = matches!(
+                    status,
+                    ApplicationStatus::Approved | ApplicationStatus::Rejected
+                )
+                .then(|| as_of - Duration::days(self.rng.range(0, 2)));
                 let application = self.data.applications.len();
                 self.data.applications.push(Application {
                     enterprise,
@@ -1095,9 +1120,9 @@ impl Generator {
                     term_months: term,
                     purpose: PURPOSES[self.rng.range(0, 2) as usize],
                     status,
-                    proposed_rate_bp: matches!(status, "approved")
+                    proposed_rate_bp: (status == ApplicationStatus::Approved)
                         .then_some(200 + 5 * self.rng.range(0, 20) as i32),
-                    decision_reason: (status == "rejected").then(|| {
+                    decision_reason: (status == ApplicationStatus::Rejected).then(|| {
                         (*self.rng.pick(&[
                             "质押专利剩余保护期不足",
                             "企业存在未结清的其他银行逾期",
@@ -1110,7 +1135,10 @@ impl Generator {
                     submitted_on: submitted,
                     decided_on: decided,
                 });
-                if matches!(status, "rejected" | "withdrawn") {
+                if matches!(
+                    status,
+                    ApplicationStatus::Rejected | ApplicationStatus::Withdrawn
+                ) {
                     made += 1;
                     continue;
                 }
@@ -1120,10 +1148,10 @@ impl Generator {
                     application,
                     loan: None,
                     patent,
-                    status: if status == "approved" {
-                        "pending_registration"
+                    status: if status == ApplicationStatus::Approved {
+                        PledgeStatus::PendingRegistration
                     } else {
-                        "proposed"
+                        PledgeStatus::Proposed
                     },
                     registration_no: None,
                     registration_date: None,
@@ -1214,7 +1242,7 @@ impl Generator {
                 self.event(owner, type_of("invalidation_request"), on, Some(i));
             }
         }
-        let loan_facts: Vec<(usize, &'static str, NaiveDate, i32)> = self
+        let loan_facts: Vec<(usize, LoanStatus, NaiveDate, i32)> = self
             .data
             .loans
             .iter()
@@ -1223,13 +1251,13 @@ impl Generator {
         for (enterprise, status, maturity, dpd) in loan_facts {
             let due = as_of - Duration::days(i64::from(dpd));
             match status {
-                "overdue" if dpd >= 30 => self.event(
+                LoanStatus::Overdue if dpd >= 30 => self.event(
                     enterprise,
                     type_of("overdue_30"),
                     due + Duration::days(30),
                     None,
                 ),
-                "defaulted" => {
+                LoanStatus::Defaulted => {
                     self.event(
                         enterprise,
                         type_of("overdue_30"),
@@ -1296,7 +1324,7 @@ impl Generator {
             .loans
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.status == "active")
+            .filter(|(_, l)| l.status == LoanStatus::Active)
             .map(|(i, l)| (i, l.enterprise))
             .collect();
         for k in 0..live.len().min(6) {
@@ -1314,7 +1342,7 @@ impl Generator {
             .data
             .pledges
             .iter()
-            .filter(|p| p.status == "registered")
+            .filter(|p| p.status == PledgeStatus::Registered)
         {
             let patent = &self.data.patents[pledge.patent];
             let Some(loan) = pledge.loan else { continue };
@@ -1339,7 +1367,7 @@ impl Generator {
             .loans
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.status == "overdue")
+            .filter(|(_, l)| l.status == LoanStatus::Overdue)
         {
             new_alerts.push(Alert {
                 enterprise: l.enterprise,

@@ -18,6 +18,7 @@ use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::*;
 use crate::db::schema::*;
 use crate::db::{DbConnection, DbError};
+use crate::domain::status::{LoanStatus, PoolStatus};
 use zhirong_engine::valuation::value_patent;
 
 pub use generate::{DemoData, generate};
@@ -269,7 +270,7 @@ fn insert_all(
                 size_fen: p.size_fen,
                 balance_fen: p.balance_fen,
                 opened_on: p.opened_on,
-                status: "open".into(),
+                status: PoolStatus::Open,
                 created_at: now,
             })
             .returning(fund_pools::id)
@@ -330,7 +331,7 @@ fn insert_all(
                 amount_fen: a.amount_fen,
                 term_months: a.term_months,
                 purpose: a.purpose.to_string(),
-                status: a.status.to_string(),
+                status: a.status,
                 credit_line_fen: None,
                 proposed_rate_bp: a.proposed_rate_bp,
                 decision_reason: a.decision_reason.clone(),
@@ -357,7 +358,7 @@ fn insert_all(
                 term_months: l.term_months,
                 disbursed_on: l.disbursed_on,
                 maturity_date: l.maturity_date,
-                status: l.status.to_string(),
+                status: l.status,
                 days_past_due: l.days_past_due,
                 defaulted_on: l.defaulted_on,
                 closed_on: l.closed_on,
@@ -391,7 +392,7 @@ fn insert_all(
                 application_id: application_ids[p.application],
                 loan_id: p.loan.map(|l| loan_ids[l]),
                 patent_id: patent_ids[p.patent],
-                status: p.status.to_string(),
+                status: p.status,
                 collateral_fen,
                 registration_no: p.registration_no.clone(),
                 registration_date: p.registration_date,
@@ -419,7 +420,7 @@ fn insert_all(
                 rule_version: c.rule_version,
                 covered_on: c.covered_on,
                 covered_amount_fen: c.amount_fen,
-                status: c.status.to_string(),
+                status: c.status,
                 created_at: at(c.covered_on, 4),
             })
             .execute(conn)?;
@@ -448,7 +449,7 @@ fn insert_all(
                 recoveries_fen: c.recoveries_fen,
                 claimed_fen: c.claimed_fen,
                 approved_fen: c.approved_fen,
-                status: c.status.to_string(),
+                status: c.status,
                 filed_on: c.filed_on,
                 decided_on: c.decided_on,
                 created_at: at(c.filed_on, 2),
@@ -539,11 +540,15 @@ fn summarise(data: &DemoData) -> DemoSummary {
         loans: data.loans.len(),
         lent_fen: data.loans.iter().map(|l| l.principal_fen).sum(),
         outstanding_fen: data.loans.iter().map(|l| l.outstanding_fen).sum(),
-        overdue_loans: data.loans.iter().filter(|l| l.status == "overdue").count(),
+        overdue_loans: data
+            .loans
+            .iter()
+            .filter(|l| l.status == LoanStatus::Overdue)
+            .count(),
         defaulted_loans: data
             .loans
             .iter()
-            .filter(|l| l.status == "defaulted")
+            .filter(|l| l.status == LoanStatus::Defaulted)
             .count(),
         disposals: data.disposals.len(),
         claims: data.claims.len(),

@@ -1,12 +1,15 @@
 //! The statuses of the business objects, each an enum from the request to the database and back:
 //! one spelling per value (the one the migrations' CHECK constraints allow), one `ToSql`/`FromSql`
-//! for both backends. Outside this file a status is never compared with a string (a test in
+//! for both backends (plus the `ToSql` of each inner backend, which `MultiConnection` binds
+//! through). Outside this file a status is never compared with a string (a test in
 //! `api/tests/house.rs` sees to it).
 
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
+use diesel::pg::Pg;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
+use diesel::sqlite::Sqlite;
 
 use crate::db::MultiBackend;
 
@@ -62,6 +65,20 @@ macro_rules! status_enum {
             }
         }
 
+        // A value bound in a query of the multi-backend connection is serialized by the backend
+        // the connection holds.
+        impl ToSql<Text, Sqlite> for $name {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+                <str as ToSql<Text, Sqlite>>::to_sql(self.as_str(), out)
+            }
+        }
+
+        impl ToSql<Text, Pg> for $name {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                <str as ToSql<Text, Pg>>::to_sql(self.as_str(), out)
+            }
+        }
+
         impl FromSql<Text, MultiBackend> for $name {
             fn from_sql(bytes: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
                 let text = <String as FromSql<Text, MultiBackend>>::from_sql(bytes)?;
@@ -92,6 +109,20 @@ status_enum! {
         Defaulted = "defaulted",
         Repaid = "repaid",
         WrittenOff = "written_off",
+    }
+}
+
+impl LoanStatus {
+    /// A loan not closed: still owing, whether on time or not.
+    pub const LIVE: [LoanStatus; 3] = [
+        LoanStatus::Active,
+        LoanStatus::Overdue,
+        LoanStatus::Defaulted,
+    ];
+
+    /// Repaid or written off: nothing more is owed or collected.
+    pub fn is_closed(self) -> bool {
+        matches!(self, LoanStatus::Repaid | LoanStatus::WrittenOff)
     }
 }
 

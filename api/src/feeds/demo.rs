@@ -19,6 +19,7 @@ use serde_json::json;
 
 use crate::demo::rng::Rng;
 use crate::demo::{DemoData, generate};
+use crate::domain::status::{LoanStatus, PledgeStatus};
 
 pub struct DemoStream {
     /// Events are dated up to this day.
@@ -39,10 +40,14 @@ impl DemoStream {
         let pledged = data
             .pledges
             .iter()
-            .filter(|p| p.status == "registered")
+            .filter(|p| p.status == PledgeStatus::Registered)
             .filter(|p| {
-                p.loan
-                    .is_some_and(|l| matches!(data.loans[l].status, "active" | "overdue"))
+                p.loan.is_some_and(|l| {
+                    matches!(
+                        data.loans[l].status,
+                        LoanStatus::Active | LoanStatus::Overdue
+                    )
+                })
             })
             .map(|p| data.patents[p.patent].number.clone())
             .collect();

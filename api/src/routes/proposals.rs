@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::error::ApiError;
+use crate::services::proposals::parse_status;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -20,18 +21,12 @@ pub struct DecisionNote {
 }
 
 impl ListQuery {
-    /// The status asked for, checked.
+    /// The status asked for, checked (the service reads it as a `ProposalStatus`).
     pub fn status(self) -> Result<Option<String>, ApiError> {
-        match self.status {
-            Some(s) if !["pending", "approved", "sent_back"].contains(&s.as_str()) => {
-                Err(ApiError::bad_request(
-                    "INVALID_STATUS",
-                    "status must be pending, approved or sent_back",
-                    Some("status"),
-                ))
-            }
-            s => Ok(s),
+        if let Some(s) = &self.status {
+            parse_status(s)?;
         }
+        Ok(self.status)
     }
 }
 

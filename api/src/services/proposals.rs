@@ -11,6 +11,7 @@ use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
 use crate::db::schema::proposals;
+use crate::domain::status::ProposalStatus;
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
@@ -25,7 +26,7 @@ pub struct Proposal {
     pub payload_digest: String,
     pub proposed_by: i64,
     pub required_role: String,
-    pub status: String,
+    pub status: ProposalStatus,
     pub decided_by: Option<i64>,
     pub decision_note: Option<String>,
     #[serde(serialize_with = "crate::domain::instant::utc")]
@@ -57,7 +58,7 @@ pub fn pending_on(
         .filter(proposals::org_id.eq(org_id))
         .filter(proposals::object_type.eq(object_type))
         .filter(proposals::object_id.eq(object_id.to_string()))
-        .filter(proposals::status.eq("pending"))
+        .filter(proposals::status.eq(ProposalStatus::Pending))
         .select(proposals::id)
         .first(conn)
         .optional()?)
@@ -109,7 +110,7 @@ pub fn propose(
             proposals::payload_digest.eq(&digest),
             proposals::proposed_by.eq(principal.user_id),
             proposals::required_role.eq(p.required_role.as_str()),
-            proposals::status.eq("pending"),
+            proposals::status.eq(ProposalStatus::Pending),
             proposals::created_at.eq(now),
         ))
         .returning(proposals::id)
@@ -132,19 +133,31 @@ pub fn propose(
     Ok(id)
 }
 
+/// A proposal status asked for in a query (`?status=`): 400 `INVALID_STATUS` unless it is one.
+pub fn parse_status(status: &str) -> Result<ProposalStatus, ApiError> {
+    ProposalStatus::parse(status).ok_or_else(|| {
+        ApiError::bad_request(
+            "INVALID_STATUS",
+            format!("status must be {}", ProposalStatus::spellings()),
+            Some("status"),
+        )
+    })
+}
+
 /// The organisation's proposals, newest first, optionally by status.
 pub fn list(
     conn: &mut DbConnection,
     org_id: i64,
     status: Option<&str>,
 ) -> Result<Vec<Proposal>, ApiError> {
+    let status = status.map(parse_status).transpose()?;
     let mut q = proposals::table
         .filter(proposals::org_id.eq(org_id))
         .select(Proposal::as_select())
         .order(proposals::id.desc())
         .into_boxed();
     if let Some(s) = status {
-        q = q.filter(proposals::status.eq(s.to_string()));
+        q = q.filter(proposals::status.eq(s));
     }
     Ok(q.load(conn)?)
 }

@@ -13,6 +13,7 @@ use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
 use crate::db::schema::{applications, patents, pledges};
 use crate::domain::schedule::RepaymentMethod;
+use crate::domain::status::{ApplicationStatus, PledgeStatus};
 use crate::domain::text::optional_text;
 use crate::error::ApiError;
 use crate::error::bad;
@@ -149,7 +150,10 @@ pub fn propose(
     let today = china_today(now);
     crate::db::write_tx(conn, |conn| {
         let a = bank_application(conn, principal.org_id, application_id)?;
-        if !["submitted", "under_review"].contains(&a.status.as_str()) {
+        if !matches!(
+            a.status,
+            ApplicationStatus::Submitted | ApplicationStatus::UnderReview
+        ) {
             return Err(ApiError::conflict(
                 "NOT_DECIDABLE",
                 format!(
@@ -187,9 +191,9 @@ pub fn propose(
                 ));
             }
         }
-        if a.status == "submitted" {
+        if a.status == ApplicationStatus::Submitted {
             diesel::update(applications::table.find(application_id))
-                .set(applications::status.eq("under_review"))
+                .set(applications::status.eq(ApplicationStatus::UnderReview))
                 .execute(conn)?;
             audit::append(
                 conn,
@@ -199,7 +203,7 @@ pub fn propose(
                     object_type: "application",
                     object_id: application_id.to_string(),
                     before: Some(&serde_json::json!({"status": a.status})),
-                    after: Some(&serde_json::json!({"status": "under_review"})),
+                    after: Some(&serde_json::json!({"status": ApplicationStatus::UnderReview})),
                     request_id,
                 },
                 now,
@@ -231,7 +235,7 @@ pub fn apply(
         | ApplicationDecision::Reject { application_id, .. } => *application_id,
     };
     let a = bank_application(conn, principal.org_id, application_id)?;
-    if a.status != "under_review" {
+    if a.status != ApplicationStatus::UnderReview {
         return Err(ApiError::conflict(
             "NOT_DECIDABLE",
             format!(
@@ -251,7 +255,7 @@ pub fn apply(
         } => {
             diesel::update(applications::table.find(application_id))
                 .set((
-                    applications::status.eq("approved"),
+                    applications::status.eq(ApplicationStatus::Approved),
                     applications::approved_amount_fen.eq(amount_fen),
                     applications::approved_term_months.eq(term_months),
                     applications::proposed_rate_bp.eq(rate_bp),
@@ -263,13 +267,13 @@ pub fn apply(
             diesel::update(
                 pledges::table
                     .filter(pledges::application_id.eq(application_id))
-                    .filter(pledges::status.eq("proposed"))
+                    .filter(pledges::status.eq(PledgeStatus::Proposed))
                     .filter(pledges::refused_on.is_null()),
             )
-            .set(pledges::status.eq("pending_registration"))
+            .set(pledges::status.eq(PledgeStatus::PendingRegistration))
             .execute(conn)?;
             (
-                "approved",
+                ApplicationStatus::Approved,
                 format!(
                     "申请 {application_id} 已获批准：{} 元，年利率 {:.2} %，{term_months} 个月；请配合办理质押登记。Application approved.",
                     crate::domain::Fen(*amount_fen),
@@ -285,14 +289,14 @@ pub fn apply(
         } => {
             diesel::update(applications::table.find(application_id))
                 .set((
-                    applications::status.eq("rejected"),
+                    applications::status.eq(ApplicationStatus::Rejected),
                     applications::reject_code.eq(reason_code),
                     applications::decision_reason.eq(reason),
                     applications::decided_at.eq(now),
                 ))
                 .execute(conn)?;
             (
-                "rejected",
+                ApplicationStatus::Rejected,
                 format!("申请 {application_id} 未获批准 Application rejected: {reason}"),
                 serde_json::to_value(decision).unwrap_or_default(),
             )
@@ -302,7 +306,7 @@ pub fn apply(
         conn,
         &principal.actor(),
         &Entry {
-            action: if status == "approved" {
+            action: if status == ApplicationStatus::Approved {
                 "application.approve"
             } else {
                 "application.reject"
@@ -324,7 +328,7 @@ pub fn apply(
         None,
         None,
         "application_status",
-        if status == "approved" {
+        if status == ApplicationStatus::Approved {
             "info"
         } else {
             "watch"

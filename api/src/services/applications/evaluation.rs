@@ -22,6 +22,7 @@ use crate::db::audit::{self, Entry};
 use crate::db::models::PatentRow;
 use crate::db::schema::{financial_statements as fs, patents, pledges, scorecards};
 use crate::domain::Fen;
+use crate::domain::status::{ApplicationStatus, PledgeStatus, ScorecardStatus};
 use crate::error::ApiError;
 use crate::services::applications::queue::bank_application;
 use crate::services::applications::queue::{EnterpriseSummary, enterprise_summary};
@@ -37,7 +38,7 @@ pub struct EvaluatedPatent {
     pub patent_type: String,
     pub legal_status: String,
     pub fee_paid_until: Option<NaiveDate>,
-    pub pledge_status: String,
+    pub pledge_status: PledgeStatus,
     pub lvd: f64,
     pub tvd: f64,
     pub evd: f64,
@@ -123,7 +124,7 @@ pub struct EvaluationReport {
     pub enterprise: EnterpriseSummary,
     pub amount_fen: i64,
     pub term_months: i32,
-    pub status: String,
+    pub status: ApplicationStatus,
     /// Σ collateral of the package, capped at RMB 50 m.
     pub credit_line_fen: i64,
     pub collateral_fen: i64,
@@ -155,7 +156,7 @@ pub fn active_scorecard(
 ) -> Result<(Scorecard, Option<i64>, String), ApiError> {
     let active: Option<(i64, String, String)> = scorecards::table
         .filter(scorecards::bank_id.eq(bank_id))
-        .filter(scorecards::status.eq("active"))
+        .filter(scorecards::status.eq(ScorecardStatus::Active))
         .select((
             scorecards::id,
             scorecards::model_json,
@@ -405,7 +406,7 @@ pub fn evaluate(
 ) -> Result<EvaluationReport, ApiError> {
     let a = bank_application(conn, bank_id, id)?;
     let enterprise = enterprise_summary(conn, a.enterprise_id)?;
-    let rows: Vec<(PatentRow, String)> = pledges::table
+    let rows: Vec<(PatentRow, PledgeStatus)> = pledges::table
         .inner_join(patents::table)
         .filter(pledges::application_id.eq(id))
         .order(pledges::id)
@@ -424,7 +425,7 @@ pub fn evaluate(
             patent_type: p.patent_type.clone(),
             legal_status: p.legal_status.clone(),
             fee_paid_until: p.fee_paid_until,
-            pledge_status: pledge_status.clone(),
+            pledge_status: *pledge_status,
             lvd: v.lvd,
             tvd: v.tvd,
             evd: v.evd,
@@ -551,7 +552,7 @@ td,th{{border:1px solid #999;padding:3px 6px;text-align:left}}td.n{{text-align:r
         industry = esc(r.enterprise.industry.as_deref().unwrap_or("-")),
         amount = yuan(r.amount_fen),
         term = r.term_months,
-        status = esc(&r.status),
+        status = r.status,
         appraised = yuan(r.appraised_fen),
         collateral = yuan(r.collateral_fen),
         line = yuan(r.credit_line_fen),

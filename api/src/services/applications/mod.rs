@@ -21,6 +21,7 @@ use crate::db::schema::{
     applications, fund_pools, loans, organisations, patents, pledges, pool_banks, risk_events,
 };
 use crate::db::{DbConnection, write_tx};
+use crate::domain::status::{ApplicationStatus, PledgeStatus, PoolStatus};
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::patents::{bound_patents, own_patents};
@@ -42,12 +43,15 @@ pub struct NewApplicationRequest {
     pub patent_ids: Vec<i64>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// A patent named in the application, as read from `pledges` joined with `patents`.
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = pledges)]
 pub struct ApplicationPatent {
     pub patent_id: i64,
+    #[diesel(select_expression = patents::patent_number)]
     pub patent_number: String,
-    /// proposed, pending_registration, registered, released, disposed
-    pub pledge_status: String,
+    #[diesel(select_expression = pledges::status)]
+    pub pledge_status: PledgeStatus,
     pub collateral_fen: Option<i64>,
 }
 
@@ -60,8 +64,7 @@ pub struct ApplicationView {
     pub amount_fen: i64,
     pub term_months: i32,
     pub purpose: String,
-    /// draft, submitted, under_review, approved, rejected, withdrawn
-    pub status: String,
+    pub status: ApplicationStatus,
     /// Where the loan stands, following the application past approval: the status, or
     /// pledge_registration (approved, pledges being registered) or disbursed (a loan exists).
     pub stage: String,
@@ -120,23 +123,8 @@ fn view(conn: &mut DbConnection, a: ApplicationRow) -> Result<ApplicationView, A
         .inner_join(patents::table)
         .filter(pledges::application_id.eq(a.id))
         .order(pledges::id)
-        .select((
-            pledges::patent_id,
-            patents::patent_number,
-            pledges::status,
-            pledges::collateral_fen,
-        ))
-        .load::<(i64, String, String, Option<i64>)>(conn)?
-        .into_iter()
-        .map(
-            |(patent_id, patent_number, pledge_status, collateral_fen)| ApplicationPatent {
-                patent_id,
-                patent_number,
-                pledge_status,
-                collateral_fen,
-            },
-        )
-        .collect();
+        .select(ApplicationPatent::as_select())
+        .load(conn)?;
     let loan_id: Option<i64> = loans::table
         .filter(loans::application_id.eq(a.id))
         .select(loans::id)
@@ -144,17 +132,17 @@ fn view(conn: &mut DbConnection, a: ApplicationRow) -> Result<ApplicationView, A
         .optional()?;
     let stage = if loan_id.is_some() {
         "disbursed".to_string()
-    } else if a.status == "approved"
+    } else if a.status == ApplicationStatus::Approved
         && patents.iter().any(|p| {
             matches!(
-                p.pledge_status.as_str(),
-                "pending_registration" | "registered"
+                p.pledge_status,
+                PledgeStatus::PendingRegistration | PledgeStatus::Registered
             )
         })
     {
         "pledge_registration".to_string()
     } else {
-        a.status.clone()
+        a.status.as_str().to_string()
     };
     Ok(ApplicationView {
         id: a.id,
@@ -248,7 +236,7 @@ pub fn create(
                 .find(principal.org_id)
                 .select(organisations::district_org_id)
                 .first::<Option<i64>>(conn)?;
-            let pool: Option<(i64, String)> = fund_pools::table
+            let pool: Option<(i64, PoolStatus)> = fund_pools::table
                 .find(pool_id)
                 .select((fund_pools::district_id, fund_pools::status))
                 .first(conn)
@@ -260,7 +248,7 @@ pub fn create(
                 .get_result(conn)?;
             match pool {
                 Some((d, status))
-                    if Some(d) == district && status == "open" && bank_in_pool > 0 => {}
+                    if Some(d) == district && status == PoolStatus::Open && bank_in_pool > 0 => {}
                 _ => {
                     return Err(bad(
                         "INVALID_POOL",
@@ -295,7 +283,7 @@ pub fn create(
                 amount_fen: req.amount_fen,
                 term_months: req.term_months,
                 purpose: purpose.clone(),
-                status: "draft".into(),
+                status: ApplicationStatus::Draft,
                 credit_line_fen: Some(line),
                 proposed_rate_bp: None,
                 decision_reason: None,
@@ -311,7 +299,7 @@ pub fn create(
                     application_id: id,
                     loan_id: None,
                     patent_id: row.id,
-                    status: "proposed".into(),
+                    status: PledgeStatus::Proposed,
                     collateral_fen: Some(v.collateral_fen),
                     registration_no: None,
                     registration_date: None,
@@ -485,12 +473,12 @@ fn set_status(
     conn: &mut DbConnection,
     principal: &Principal,
     a: &ApplicationRow,
-    status: &str,
+    status: ApplicationStatus,
     action: &str,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<(), ApiError> {
-    let submitted_at = if status == "submitted" {
+    let submitted_at = if status == ApplicationStatus::Submitted {
         Some(now)
     } else {
         a.submitted_at
@@ -528,7 +516,7 @@ pub fn submit(
     let as_of = china_today(now);
     write_tx(conn, |conn| {
         let a = own_application(conn, principal.org_id, id)?;
-        if a.status != "draft" {
+        if a.status != ApplicationStatus::Draft {
             return Err(ApiError::conflict(
                 "NOT_A_DRAFT",
                 format!(
@@ -559,7 +547,7 @@ pub fn submit(
             conn,
             principal,
             &a,
-            "submitted",
+            ApplicationStatus::Submitted,
             "application.submit",
             now,
             request_id,
@@ -578,7 +566,12 @@ pub fn withdraw(
 ) -> Result<ApplicationView, ApiError> {
     write_tx(conn, |conn| {
         let a = own_application(conn, principal.org_id, id)?;
-        if !["draft", "submitted", "under_review"].contains(&a.status.as_str()) {
+        if !matches!(
+            a.status,
+            ApplicationStatus::Draft
+                | ApplicationStatus::Submitted
+                | ApplicationStatus::UnderReview
+        ) {
             return Err(ApiError::conflict(
                 "ALREADY_DECIDED",
                 format!(
@@ -591,7 +584,7 @@ pub fn withdraw(
             conn,
             principal,
             &a,
-            "withdrawn",
+            ApplicationStatus::Withdrawn,
             "application.withdraw",
             now,
             request_id,

@@ -10,16 +10,19 @@ use serde::{Deserialize, Serialize};
 use crate::db::DbConnection;
 use crate::db::models::{ApplicationRow, Organisation};
 use crate::db::schema::{applications, loans, organisations, patents, pledges, proposals};
+use crate::domain::status::{ApplicationStatus, PledgeStatus};
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::risk::scores_of;
+use crate::services::status_filter;
 
-pub const STATUSES: [&str; 5] = [
-    "submitted",
-    "under_review",
-    "approved",
-    "rejected",
-    "withdrawn",
+/// The statuses of an application sent to the bank (every one but a draft).
+pub const STATUSES: [ApplicationStatus; 5] = [
+    ApplicationStatus::Submitted,
+    ApplicationStatus::UnderReview,
+    ApplicationStatus::Approved,
+    ApplicationStatus::Rejected,
+    ApplicationStatus::Withdrawn,
 ];
 const SORTS: [&str; 10] = [
     "age",
@@ -74,7 +77,7 @@ pub struct QueueItem {
     pub term_months: i32,
     pub credit_line_fen: Option<i64>,
     pub pool_id: Option<i64>,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub patents: i64,
     /// zr-risk-1 rating today: normal, watch, warning, critical.
     pub rating: String,
@@ -91,15 +94,20 @@ pub struct QueuePage {
     pub items: Vec<QueueItem>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// A pledge of the application with its patent, as read from `pledges` joined with `patents`.
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = pledges)]
 pub struct PledgeView {
     pub patent_id: i64,
+    #[diesel(select_expression = patents::patent_number)]
     pub patent_number: String,
+    #[diesel(select_expression = patents::title)]
     pub title: String,
+    #[diesel(select_expression = patents::patent_type)]
     pub patent_type: String,
+    #[diesel(select_expression = patents::legal_status)]
     pub legal_status: String,
-    /// proposed, pending_registration, registered, released, disposed
-    pub status: String,
+    pub status: PledgeStatus,
     /// The collateral value when the pledge was proposed.
     pub collateral_fen: Option<i64>,
     pub registration_no: Option<String>,
@@ -116,8 +124,7 @@ pub struct ApplicationDetail {
     pub amount_fen: i64,
     pub term_months: i32,
     pub purpose: String,
-    /// submitted, under_review, approved, rejected, withdrawn
-    pub status: String,
+    pub status: ApplicationStatus,
     pub credit_line_fen: Option<i64>,
     #[serde(serialize_with = "crate::domain::instant::utc_option")]
     pub submitted_at: Option<NaiveDateTime>,
@@ -182,16 +189,9 @@ pub fn enterprise_summary(
         .ok_or(ApiError::NotFound)
 }
 
-fn check_query(q: &QueueQuery) -> Result<(), ApiError> {
-    if let Some(s) = q.status.as_deref()
-        && !STATUSES.contains(&s)
-    {
-        return Err(bad(
-            "INVALID_STATUS",
-            format!("status is one of {}", STATUSES.join(", ")),
-            "status",
-        ));
-    }
+/// Checks the query; the status asked for, if any.
+fn check_query(q: &QueueQuery) -> Result<Option<ApplicationStatus>, ApiError> {
+    let status = status_filter(q.status.as_deref(), ApplicationStatus::parse, &STATUSES)?;
     if let Some(r) = q.rating.as_deref()
         && !RATINGS.contains(&r)
     {
@@ -224,7 +224,7 @@ fn check_query(q: &QueueQuery) -> Result<(), ApiError> {
     if q.offset.is_some_and(|o| o < 0) {
         return Err(bad("INVALID_OFFSET", "offset is not negative", "offset"));
     }
-    Ok(())
+    Ok(status)
 }
 
 fn rating_rank(r: &str) -> usize {
@@ -237,15 +237,15 @@ pub fn queue(
     q: &QueueQuery,
     now: NaiveDateTime,
 ) -> Result<QueuePage, ApiError> {
-    check_query(q)?;
+    let status = check_query(q)?;
     let today = crate::clock::china_today(now);
     let mut query = applications::table
         .filter(applications::bank_id.eq(bank_id))
-        .filter(applications::status.ne("draft"))
+        .filter(applications::status.ne(ApplicationStatus::Draft))
         .select(ApplicationRow::as_select())
         .into_boxed();
-    if let Some(s) = &q.status {
-        query = query.filter(applications::status.eq(s.clone()));
+    if let Some(s) = status {
+        query = query.filter(applications::status.eq(s));
     }
     if let Some(min) = q.min_amount_fen {
         query = query.filter(applications::amount_fen.ge(min));
@@ -333,53 +333,12 @@ pub fn pledge_views(
     conn: &mut DbConnection,
     application_id: i64,
 ) -> Result<Vec<PledgeView>, ApiError> {
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = pledges::table
+    Ok(pledges::table
         .inner_join(patents::table)
         .filter(pledges::application_id.eq(application_id))
         .order(pledges::id)
-        .select((
-            pledges::patent_id,
-            patents::patent_number,
-            patents::title,
-            patents::patent_type,
-            patents::legal_status,
-            pledges::status,
-            pledges::collateral_fen,
-            pledges::registration_no,
-            pledges::registration_date,
-            pledges::refused_on,
-            pledges::refusal_ground,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| PledgeView {
-            patent_id: r.0,
-            patent_number: r.1,
-            title: r.2,
-            patent_type: r.3,
-            legal_status: r.4,
-            status: r.5,
-            collateral_fen: r.6,
-            registration_no: r.7,
-            registration_date: r.8,
-            refused_on: r.9,
-            refusal_ground: r.10,
-        })
-        .collect())
+        .select(PledgeView::as_select())
+        .load(conn)?)
 }
 
 pub fn detail(
@@ -435,7 +394,7 @@ pub fn bank_application(
     Ok(applications::table
         .find(id)
         .filter(applications::bank_id.eq(bank_id))
-        .filter(applications::status.ne("draft"))
+        .filter(applications::status.ne(ApplicationStatus::Draft))
         .select(ApplicationRow::as_select())
         .first(conn)?)
 }

@@ -16,11 +16,13 @@ use crate::db::audit::{self, Entry};
 use crate::db::schema::{
     claim_recoveries, claims, fund_pools, loans, organisations, pool_coverage,
 };
+use crate::domain::status::{ClaimStatus, CoverageStatus};
 use crate::domain::text::optional_text;
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::disposals::rules_of;
 use crate::services::proposals::{self as maker_checker, ClaimDecision, Payload, Proposal};
+use crate::services::status_filter;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ClaimDetail {
@@ -32,8 +34,8 @@ pub struct ClaimDetail {
     pub bank_name: String,
     pub enterprise_id: i64,
     pub enterprise_name: String,
-    /// filed, under_review, approved, rejected (returned), paid
-    pub status: String,
+    /// rejected: returned to the bank.
+    pub status: ClaimStatus,
     pub filed_on: NaiveDate,
     pub decided_on: Option<NaiveDate>,
     pub decision_reason: Option<String>,
@@ -78,40 +80,37 @@ pub struct RecoveryRequest {
     pub received_on: NaiveDate,
 }
 
-type Row = (
-    i64,
-    i64,
-    i64,
-    i64,
-    i32,
-    i64,
-    i64,
-    i64,
-    Option<i64>,
-    String,
-    NaiveDate,
-    Option<NaiveDate>,
-    Option<String>,
-);
+/// A claim as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = claims)]
+struct ClaimRow {
+    id: i64,
+    pool_id: i64,
+    loan_id: i64,
+    bank_id: i64,
+    rule_version: i32,
+    loss_fen: i64,
+    recoveries_fen: i64,
+    claimed_fen: i64,
+    approved_fen: Option<i64>,
+    status: ClaimStatus,
+    filed_on: NaiveDate,
+    decided_on: Option<NaiveDate>,
+    decision_reason: Option<String>,
+}
 
-fn row(conn: &mut DbConnection, id: i64) -> Result<Row, ApiError> {
+/// Money recovered after the payout, and the pool's part of it.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = claim_recoveries)]
+struct Recovery {
+    amount_fen: i64,
+    pool_share_fen: i64,
+}
+
+fn row(conn: &mut DbConnection, id: i64) -> Result<ClaimRow, ApiError> {
     Ok(claims::table
         .find(id)
-        .select((
-            claims::id,
-            claims::pool_id,
-            claims::loan_id,
-            claims::bank_id,
-            claims::rule_version,
-            claims::loss_fen,
-            claims::recoveries_fen,
-            claims::claimed_fen,
-            claims::approved_fen,
-            claims::status,
-            claims::filed_on,
-            claims::decided_on,
-            claims::decision_reason,
-        ))
+        .select(ClaimRow::as_select())
         .first(conn)?)
 }
 
@@ -126,50 +125,47 @@ fn name_of(conn: &mut DbConnection, id: i64) -> Result<String, ApiError> {
 pub fn detail(conn: &mut DbConnection, district_id: i64, id: i64) -> Result<ClaimDetail, ApiError> {
     let r = row(conn, id)?;
     let (pool_name, balance): (String, i64) = fund_pools::table
-        .find(r.1)
+        .find(r.pool_id)
         .filter(fund_pools::district_id.eq(district_id))
         .select((fund_pools::name, fund_pools::balance_fen))
         .first(conn)
         .optional()?
         .ok_or(ApiError::NotFound)?;
     let (enterprise_id, outstanding): (i64, i64) = loans::table
-        .find(r.2)
+        .find(r.loan_id)
         .select((loans::enterprise_id, loans::outstanding_fen))
         .first(conn)?;
-    let rules = rules_of(conn, r.1, r.4, balance)?;
-    let split = share_loss(r.5, &rules, balance);
-    let recovered: Vec<(i64, i64)> = claim_recoveries::table
+    let rules = rules_of(conn, r.pool_id, r.rule_version, balance)?;
+    let split = share_loss(r.loss_fen, &rules, balance);
+    let recovered: Vec<Recovery> = claim_recoveries::table
         .filter(claim_recoveries::claim_id.eq(id))
-        .select((
-            claim_recoveries::amount_fen,
-            claim_recoveries::pool_share_fen,
-        ))
+        .select(Recovery::as_select())
         .load(conn)?;
     Ok(ClaimDetail {
-        id: r.0,
-        pool_id: r.1,
+        id: r.id,
+        pool_id: r.pool_id,
         pool_name,
-        loan_id: r.2,
-        bank_id: r.3,
-        bank_name: name_of(conn, r.3)?,
+        loan_id: r.loan_id,
+        bank_id: r.bank_id,
+        bank_name: name_of(conn, r.bank_id)?,
         enterprise_id,
         enterprise_name: name_of(conn, enterprise_id)?,
-        status: r.9,
-        filed_on: r.10,
-        decided_on: r.11,
-        decision_reason: r.12,
+        status: r.status,
+        filed_on: r.filed_on,
+        decided_on: r.decided_on,
+        decision_reason: r.decision_reason,
         outstanding_at_default_fen: outstanding,
-        recoveries_fen: r.6,
-        loss_fen: r.5,
-        rule_version: r.4,
+        recoveries_fen: r.recoveries_fen,
+        loss_fen: r.loss_fen,
+        rule_version: r.rule_version,
         gov_share_bp: (rules.gov_share * 10_000.0).round() as i32,
         per_loan_cap_fen: rules.per_loan_cap_fen,
         balance_fen: balance,
         payable_now_fen: split.pool_fen,
-        claimed_fen: r.7,
-        approved_fen: r.8,
-        recovered_after_payout_fen: recovered.iter().map(|x| x.0).sum(),
-        returned_to_pool_fen: recovered.iter().map(|x| x.1).sum(),
+        claimed_fen: r.claimed_fen,
+        approved_fen: r.approved_fen,
+        recovered_after_payout_fen: recovered.iter().map(|x| x.amount_fen).sum(),
+        returned_to_pool_fen: recovered.iter().map(|x| x.pool_share_fen).sum(),
     })
 }
 
@@ -178,24 +174,15 @@ pub fn list(
     district_id: i64,
     q: &ClaimQuery,
 ) -> Result<Vec<ClaimDetail>, ApiError> {
-    const STATUSES: [&str; 5] = ["filed", "under_review", "approved", "rejected", "paid"];
-    if let Some(s) = q.status.as_deref()
-        && !STATUSES.contains(&s)
-    {
-        return Err(bad(
-            "INVALID_STATUS",
-            format!("status is one of {}", STATUSES.join(", ")),
-            "status",
-        ));
-    }
+    let status = status_filter(q.status.as_deref(), ClaimStatus::parse, ClaimStatus::ALL)?;
     let mut query = claims::table
         .inner_join(fund_pools::table)
         .filter(fund_pools::district_id.eq(district_id))
         .select(claims::id)
         .order(claims::id.desc())
         .into_boxed();
-    if let Some(s) = &q.status {
-        query = query.filter(claims::status.eq(s.clone()));
+    if let Some(s) = status {
+        query = query.filter(claims::status.eq(s));
     }
     if let Some(p) = q.pool_id {
         query = query.filter(claims::pool_id.eq(p));
@@ -236,16 +223,16 @@ pub fn propose(
     }
     crate::db::write_tx(conn, |conn| {
         let c = detail(conn, principal.org_id, id)?;
-        if !["filed", "under_review"].contains(&c.status.as_str()) {
+        if !matches!(c.status, ClaimStatus::Filed | ClaimStatus::UnderReview) {
             return Err(ApiError::conflict(
                 "CLAIM_DECIDED",
                 format!("claim {id} is {}", c.status),
             ));
         }
         maker_checker::refuse_if_pending(conn, principal.org_id, "claim", id)?;
-        if c.status == "filed" {
+        if c.status == ClaimStatus::Filed {
             diesel::update(claims::table.find(id))
-                .set(claims::status.eq("under_review"))
+                .set(claims::status.eq(ClaimStatus::UnderReview))
                 .execute(conn)?;
         }
         let payload = Payload::ClaimDecision(ClaimDecision {
@@ -279,7 +266,7 @@ pub fn apply(
 ) -> Result<(), ApiError> {
     let id = decision.claim_id;
     let c = detail(conn, principal.org_id, id)?;
-    if c.status != "under_review" {
+    if c.status != ClaimStatus::UnderReview {
         return Err(ApiError::conflict(
             "CLAIM_DECIDED",
             format!("claim {id} is now {}; send the proposal back", c.status),
@@ -304,7 +291,7 @@ pub fn apply(
         }
         diesel::update(claims::table.find(id))
             .set((
-                claims::status.eq("paid"),
+                claims::status.eq(ClaimStatus::Paid),
                 claims::approved_fen.eq(paid),
                 claims::decided_on.eq(today),
                 claims::decision_reason.eq(&reason),
@@ -320,8 +307,10 @@ pub fn apply(
                 before: Some(
                     &serde_json::json!({"status": c.status, "balance_fen": c.balance_fen}),
                 ),
-                after: Some(&serde_json::json!({"status": "paid", "approved_fen": paid,
-                    "balance_fen": c.balance_fen - paid, "loss_fen": c.loss_fen, "proposal_id": proposal_id})),
+                after: Some(
+                    &serde_json::json!({"status": ClaimStatus::Paid, "approved_fen": paid,
+                    "balance_fen": c.balance_fen - paid, "loss_fen": c.loss_fen, "proposal_id": proposal_id}),
+                ),
                 request_id,
             },
             now,
@@ -329,7 +318,7 @@ pub fn apply(
     } else {
         diesel::update(claims::table.find(id))
             .set((
-                claims::status.eq("rejected"),
+                claims::status.eq(ClaimStatus::Rejected),
                 claims::decided_on.eq(today),
                 claims::decision_reason.eq(&reason),
             ))
@@ -337,9 +326,9 @@ pub fn apply(
         diesel::update(
             pool_coverage::table
                 .filter(pool_coverage::loan_id.eq(c.loan_id))
-                .filter(pool_coverage::status.eq("claimed")),
+                .filter(pool_coverage::status.eq(CoverageStatus::Claimed)),
         )
-        .set(pool_coverage::status.eq("covered"))
+        .set(pool_coverage::status.eq(CoverageStatus::Covered))
         .execute(conn)?;
         audit::append(
             conn,
@@ -350,7 +339,7 @@ pub fn apply(
                 object_id: id.to_string(),
                 before: Some(&serde_json::json!({"status": c.status})),
                 after: Some(
-                    &serde_json::json!({"status": "rejected", "reason": reason, "proposal_id": proposal_id}),
+                    &serde_json::json!({"status": ClaimStatus::Rejected, "reason": reason, "proposal_id": proposal_id}),
                 ),
                 request_id,
             },
@@ -386,20 +375,20 @@ pub fn record_recovery(
     }
     crate::db::write_tx(conn, |conn| {
         let r = row(conn, claim_id)?;
-        if r.3 != principal.org_id {
+        if r.bank_id != principal.org_id {
             return Err(ApiError::NotFound);
         }
-        if r.9 != "paid" {
+        if r.status != ClaimStatus::Paid {
             return Err(ApiError::conflict(
                 "CLAIM_NOT_PAID",
                 format!(
                     "claim {claim_id} is {}; recoveries before a payout reduce the claim instead",
-                    r.9
+                    r.status
                 ),
             ));
         }
-        let paid = r.8.unwrap_or(0);
-        let loss = r.5;
+        let paid = r.approved_fen.unwrap_or(0);
+        let loss = r.loss_fen;
         let already: i64 = claim_recoveries::table
             .filter(claim_recoveries::claim_id.eq(claim_id))
             .select(claim_recoveries::pool_share_fen)
@@ -424,7 +413,7 @@ pub fn record_recovery(
                 claim_recoveries::created_at.eq(now),
             ))
             .execute(conn)?;
-        diesel::update(fund_pools::table.find(r.1))
+        diesel::update(fund_pools::table.find(r.pool_id))
             .set(fund_pools::balance_fen.eq(fund_pools::balance_fen + share))
             .execute(conn)?;
         audit::append(

@@ -20,6 +20,9 @@ use crate::db::schema::{
     claims, disposal_cases, disposal_offers, disposals, fund_pools, patents, pledges,
     pool_coverage, pool_rules,
 };
+use crate::domain::status::{
+    ClaimStatus, CoverageStatus, DisposalStatus, LoanStatus, OfferStatus, PledgeStatus,
+};
 use crate::domain::text::optional_text;
 use crate::error::ApiError;
 use crate::error::bad;
@@ -44,14 +47,14 @@ pub struct NewOffer {
     pub offered_on: NaiveDate,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = disposal_offers)]
 pub struct OfferView {
     pub id: i64,
     pub bidder: String,
     pub amount_fen: i64,
     pub offered_on: NaiveDate,
-    /// open, accepted, declined
-    pub status: String,
+    pub status: OfferStatus,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -61,15 +64,15 @@ pub struct DisposalView {
     pub patent_id: i64,
     pub patent_number: String,
     pub channel: String,
-    /// open, sold, withdrawn
-    pub status: String,
+    pub status: DisposalStatus,
     pub opened_on: NaiveDate,
     pub closed_on: Option<NaiveDate>,
     pub proceeds_fen: Option<i64>,
     pub offers: Vec<OfferView>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = claims)]
 pub struct ClaimView {
     pub id: i64,
     pub pool_id: i64,
@@ -79,8 +82,7 @@ pub struct ClaimView {
     pub recoveries_fen: i64,
     pub claimed_fen: i64,
     pub approved_fen: Option<i64>,
-    /// filed, under_review, approved, rejected, paid
-    pub status: String,
+    pub status: ClaimStatus,
     pub filed_on: NaiveDate,
     pub decided_on: Option<NaiveDate>,
 }
@@ -98,83 +100,70 @@ pub struct FiledClaim {
     pub pool_balance_fen: i64,
 }
 
-type ClaimRow = (
-    i64,
-    i64,
-    i64,
-    i32,
-    i64,
-    i64,
-    i64,
-    Option<i64>,
-    String,
-    NaiveDate,
-    Option<NaiveDate>,
-);
+/// A disposal case with its patent's number, as read from `disposal_cases` joined with `patents`.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = disposal_cases)]
+struct Case {
+    id: i64,
+    loan_id: i64,
+    patent_id: i64,
+    #[diesel(select_expression = patents::patent_number)]
+    patent_number: String,
+    channel: String,
+    status: DisposalStatus,
+    opened_on: NaiveDate,
+    closed_on: Option<NaiveDate>,
+}
 
-type CaseRow = (
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    NaiveDate,
-    Option<NaiveDate>,
-);
+/// What an offer proposes, and whether it is still open.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = disposal_offers)]
+struct OfferTerms {
+    bidder: String,
+    amount_fen: i64,
+    status: OfferStatus,
+}
 
-fn case_of(conn: &mut DbConnection, bank_id: i64, id: i64) -> Result<CaseRow, ApiError> {
+fn case_of(conn: &mut DbConnection, bank_id: i64, id: i64) -> Result<Case, ApiError> {
     Ok(disposal_cases::table
         .inner_join(patents::table)
         .filter(disposal_cases::id.eq(id))
         .filter(disposal_cases::bank_id.eq(bank_id))
-        .select((
-            disposal_cases::id,
-            disposal_cases::loan_id,
-            disposal_cases::patent_id,
-            patents::patent_number,
-            disposal_cases::channel,
-            disposal_cases::status,
-            disposal_cases::opened_on,
-            disposal_cases::closed_on,
-        ))
+        .select(Case::as_select())
         .first(conn)?)
 }
 
-fn view(conn: &mut DbConnection, c: CaseRow) -> Result<DisposalView, ApiError> {
+fn offer_terms(
+    conn: &mut DbConnection,
+    case_id: i64,
+    offer_id: i64,
+) -> Result<OfferTerms, ApiError> {
+    Ok(disposal_offers::table
+        .find(offer_id)
+        .filter(disposal_offers::case_id.eq(case_id))
+        .select(OfferTerms::as_select())
+        .first(conn)?)
+}
+
+fn view(conn: &mut DbConnection, c: Case) -> Result<DisposalView, ApiError> {
     let offers: Vec<OfferView> = disposal_offers::table
-        .filter(disposal_offers::case_id.eq(c.0))
+        .filter(disposal_offers::case_id.eq(c.id))
         .order(disposal_offers::id)
-        .select((
-            disposal_offers::id,
-            disposal_offers::bidder,
-            disposal_offers::amount_fen,
-            disposal_offers::offered_on,
-            disposal_offers::status,
-        ))
-        .load::<(i64, String, i64, NaiveDate, String)>(conn)?
-        .into_iter()
-        .map(|o| OfferView {
-            id: o.0,
-            bidder: o.1,
-            amount_fen: o.2,
-            offered_on: o.3,
-            status: o.4,
-        })
-        .collect();
+        .select(OfferView::as_select())
+        .load(conn)?;
     let proceeds = offers
         .iter()
-        .find(|o| o.status == "accepted")
+        .find(|o| o.status == OfferStatus::Accepted)
         .map(|o| o.amount_fen);
     Ok(DisposalView {
-        id: c.0,
-        loan_id: c.1,
-        patent_id: c.2,
-        patent_number: c.3,
-        channel: c.4,
-        status: c.5,
-        opened_on: c.6,
-        closed_on: c.7,
+        id: c.id,
+        loan_id: c.loan_id,
+        patent_id: c.patent_id,
+        patent_number: c.patent_number,
+        channel: c.channel,
+        status: c.status,
+        opened_on: c.opened_on,
+        closed_on: c.closed_on,
         proceeds_fen: proceeds,
         offers,
     })
@@ -211,7 +200,7 @@ pub fn open(
     }
     crate::db::write_tx(conn, |conn| {
         let loan = bank_loan(conn, principal.org_id, loan_id)?;
-        if loan.status != "defaulted" {
+        if loan.status != LoanStatus::Defaulted {
             return Err(ApiError::conflict(
                 "LOAN_NOT_DEFAULTED",
                 format!(
@@ -223,7 +212,7 @@ pub fn open(
         let pledged: i64 = pledges::table
             .filter(pledges::loan_id.eq(loan_id))
             .filter(pledges::patent_id.eq(req.patent_id))
-            .filter(pledges::status.eq("registered"))
+            .filter(pledges::status.eq(PledgeStatus::Registered))
             .count()
             .get_result(conn)?;
         if pledged == 0 {
@@ -239,7 +228,7 @@ pub fn open(
         let open_cases: i64 = disposal_cases::table
             .filter(disposal_cases::loan_id.eq(loan_id))
             .filter(disposal_cases::patent_id.eq(req.patent_id))
-            .filter(disposal_cases::status.eq("open"))
+            .filter(disposal_cases::status.eq(DisposalStatus::Open))
             .count()
             .get_result(conn)?;
         if open_cases > 0 {
@@ -254,7 +243,7 @@ pub fn open(
                 disposal_cases::patent_id.eq(req.patent_id),
                 disposal_cases::bank_id.eq(principal.org_id),
                 disposal_cases::channel.eq(&req.channel),
-                disposal_cases::status.eq("open"),
+                disposal_cases::status.eq(DisposalStatus::Open),
                 disposal_cases::opened_on.eq(china_today(now)),
                 disposal_cases::created_at.eq(now),
             ))
@@ -305,18 +294,18 @@ pub fn add_offer(
     }
     crate::db::write_tx(conn, |conn| {
         let c = case_of(conn, principal.org_id, case_id)?;
-        if c.5 != "open" {
+        if c.status != DisposalStatus::Open {
             return Err(ApiError::conflict(
                 "DISPOSAL_CLOSED",
-                format!("disposal {case_id} is {}", c.5),
+                format!("disposal {case_id} is {}", c.status),
             ));
         }
-        if req.offered_on < c.6 {
+        if req.offered_on < c.opened_on {
             return Err(bad(
                 "DATE_BEFORE_OPENING",
                 format!(
                     "offered_on {} is before the disposal opened, {}",
-                    req.offered_on, c.6
+                    req.offered_on, c.opened_on
                 ),
                 "offered_on",
             ));
@@ -327,7 +316,7 @@ pub fn add_offer(
                 disposal_offers::bidder.eq(&bidder),
                 disposal_offers::amount_fen.eq(req.amount_fen),
                 disposal_offers::offered_on.eq(req.offered_on),
-                disposal_offers::status.eq("open"),
+                disposal_offers::status.eq(OfferStatus::Open),
                 disposal_offers::created_at.eq(now),
             ))
             .returning(disposal_offers::id)
@@ -362,33 +351,25 @@ pub fn propose_sale(
 ) -> Result<Proposal, ApiError> {
     crate::db::write_tx(conn, |conn| {
         let c = case_of(conn, principal.org_id, case_id)?;
-        if c.5 != "open" {
+        if c.status != DisposalStatus::Open {
             return Err(ApiError::conflict(
                 "DISPOSAL_CLOSED",
-                format!("disposal {case_id} is {}", c.5),
+                format!("disposal {case_id} is {}", c.status),
             ));
         }
-        let offer: (String, i64, String) = disposal_offers::table
-            .find(offer_id)
-            .filter(disposal_offers::case_id.eq(case_id))
-            .select((
-                disposal_offers::bidder,
-                disposal_offers::amount_fen,
-                disposal_offers::status,
-            ))
-            .first(conn)?;
-        if offer.2 != "open" {
+        let offer = offer_terms(conn, case_id, offer_id)?;
+        if offer.status != OfferStatus::Open {
             return Err(ApiError::conflict(
                 "OFFER_NOT_OPEN",
-                format!("offer {offer_id} is {}", offer.2),
+                format!("offer {offer_id} is {}", offer.status),
             ));
         }
         maker_checker::refuse_if_pending(conn, principal.org_id, "disposal", case_id)?;
         let payload = Payload::DisposalSale(DisposalSale {
             case_id,
             offer_id,
-            bidder: offer.0,
-            amount_fen: offer.1,
+            bidder: offer.bidder,
+            amount_fen: offer.amount_fen,
         });
         payload.propose(
             conn,
@@ -413,22 +394,21 @@ pub fn apply_sale(
 ) -> Result<(), ApiError> {
     let (case_id, offer_id) = (sale.case_id, sale.offer_id);
     let c = case_of(conn, principal.org_id, case_id)?;
-    if c.5 != "open" {
+    if c.status != DisposalStatus::Open {
         return Err(ApiError::conflict(
             "DISPOSAL_CLOSED",
-            format!("disposal {case_id} is now {}; send the proposal back", c.5),
+            format!(
+                "disposal {case_id} is now {}; send the proposal back",
+                c.status
+            ),
         ));
     }
-    let (bidder, amount, status): (String, i64, String) = disposal_offers::table
-        .find(offer_id)
-        .filter(disposal_offers::case_id.eq(case_id))
-        .select((
-            disposal_offers::bidder,
-            disposal_offers::amount_fen,
-            disposal_offers::status,
-        ))
-        .first(conn)?;
-    if status != "open" {
+    let OfferTerms {
+        bidder,
+        amount_fen: amount,
+        status,
+    } = offer_terms(conn, case_id, offer_id)?;
+    if status != OfferStatus::Open {
         return Err(ApiError::conflict(
             "OFFER_NOT_OPEN",
             format!("offer {offer_id} is now {status}; send the proposal back"),
@@ -436,22 +416,22 @@ pub fn apply_sale(
     }
     let today = china_today(now);
     diesel::update(disposal_offers::table.filter(disposal_offers::case_id.eq(case_id)))
-        .set(disposal_offers::status.eq("declined"))
+        .set(disposal_offers::status.eq(OfferStatus::Declined))
         .execute(conn)?;
     diesel::update(disposal_offers::table.find(offer_id))
-        .set(disposal_offers::status.eq("accepted"))
+        .set(disposal_offers::status.eq(OfferStatus::Accepted))
         .execute(conn)?;
     diesel::update(disposal_cases::table.find(case_id))
         .set((
-            disposal_cases::status.eq("sold"),
+            disposal_cases::status.eq(DisposalStatus::Sold),
             disposal_cases::closed_on.eq(today),
         ))
         .execute(conn)?;
     diesel::insert_into(disposals::table)
         .values(NewDisposal {
-            loan_id: c.1,
-            patent_id: c.2,
-            method: c.4.clone(),
+            loan_id: c.loan_id,
+            patent_id: c.patent_id,
+            method: c.channel.clone(),
             counterparty: bidder.clone(),
             proceeds_fen: amount,
             disposed_on: today,
@@ -460,11 +440,11 @@ pub fn apply_sale(
         .execute(conn)?;
     diesel::update(
         pledges::table
-            .filter(pledges::loan_id.eq(c.1))
-            .filter(pledges::patent_id.eq(c.2))
-            .filter(pledges::status.eq("registered")),
+            .filter(pledges::loan_id.eq(c.loan_id))
+            .filter(pledges::patent_id.eq(c.patent_id))
+            .filter(pledges::status.eq(PledgeStatus::Registered)),
     )
-    .set(pledges::status.eq("disposed"))
+    .set(pledges::status.eq(PledgeStatus::Disposed))
     .execute(conn)?;
     audit::append(
         conn,
@@ -473,9 +453,9 @@ pub fn apply_sale(
             action: "disposal.sell",
             object_type: "disposal",
             object_id: case_id.to_string(),
-            before: Some(&serde_json::json!({"status": "open"})),
+            before: Some(&serde_json::json!({"status": DisposalStatus::Open})),
             after: Some(
-                &serde_json::json!({"status": "sold", "offer_id": offer_id, "counterparty": bidder,
+                &serde_json::json!({"status": DisposalStatus::Sold, "offer_id": offer_id, "counterparty": bidder,
                 "proceeds_fen": amount, "disposed_on": today, "proposal_id": proposal_id}),
             ),
             request_id,
@@ -486,36 +466,11 @@ pub fn apply_sale(
 }
 
 fn claim_view(conn: &mut DbConnection, bank_id: i64, id: i64) -> Result<ClaimView, ApiError> {
-    let r: ClaimRow = claims::table
+    Ok(claims::table
         .find(id)
         .filter(claims::bank_id.eq(bank_id))
-        .select((
-            claims::id,
-            claims::pool_id,
-            claims::loan_id,
-            claims::rule_version,
-            claims::loss_fen,
-            claims::recoveries_fen,
-            claims::claimed_fen,
-            claims::approved_fen,
-            claims::status,
-            claims::filed_on,
-            claims::decided_on,
-        ))
-        .first(conn)?;
-    Ok(ClaimView {
-        id: r.0,
-        pool_id: r.1,
-        loan_id: r.2,
-        rule_version: r.3,
-        loss_fen: r.4,
-        recoveries_fen: r.5,
-        claimed_fen: r.6,
-        approved_fen: r.7,
-        status: r.8,
-        filed_on: r.9,
-        decided_on: r.10,
-    })
+        .select(ClaimView::as_select())
+        .first(conn)?)
 }
 
 pub fn list_claims(conn: &mut DbConnection, bank_id: i64) -> Result<Vec<ClaimView>, ApiError> {
@@ -572,7 +527,7 @@ pub fn file_claim(
     let today = china_today(now);
     crate::db::write_tx(conn, |conn| {
         let loan = bank_loan(conn, principal.org_id, loan_id)?;
-        if loan.status != "defaulted" {
+        if loan.status != LoanStatus::Defaulted {
             return Err(ApiError::conflict(
                 "LOAN_NOT_DEFAULTED",
                 format!(
@@ -583,7 +538,7 @@ pub fn file_claim(
         }
         let coverage: Option<(i64, i64, i32)> = pool_coverage::table
             .filter(pool_coverage::loan_id.eq(loan_id))
-            .filter(pool_coverage::status.eq("covered"))
+            .filter(pool_coverage::status.eq(CoverageStatus::Covered))
             .select((
                 pool_coverage::id,
                 pool_coverage::pool_id,
@@ -599,7 +554,7 @@ pub fn file_claim(
         };
         let open_cases: i64 = disposal_cases::table
             .filter(disposal_cases::loan_id.eq(loan_id))
-            .filter(disposal_cases::status.eq("open"))
+            .filter(disposal_cases::status.eq(DisposalStatus::Open))
             .count()
             .get_result(conn)?;
         if open_cases > 0 {
@@ -627,7 +582,7 @@ pub fn file_claim(
         // audit log keeps the returned one).
         let returned: Option<i64> = claims::table
             .filter(claims::loan_id.eq(loan_id))
-            .filter(claims::status.eq("rejected"))
+            .filter(claims::status.eq(ClaimStatus::Rejected))
             .select(claims::id)
             .first(conn)
             .optional()?;
@@ -640,7 +595,7 @@ pub fn file_claim(
                         claims::recoveries_fen.eq(recoveries),
                         claims::claimed_fen.eq(split.pool_fen),
                         claims::approved_fen.eq(None::<i64>),
-                        claims::status.eq("filed"),
+                        claims::status.eq(ClaimStatus::Filed),
                         claims::filed_on.eq(today),
                         claims::decided_on.eq(None::<NaiveDate>),
                         claims::decision_reason.eq(None::<String>),
@@ -658,7 +613,7 @@ pub fn file_claim(
                     recoveries_fen: recoveries,
                     claimed_fen: split.pool_fen,
                     approved_fen: None,
-                    status: "filed".into(),
+                    status: ClaimStatus::Filed,
                     filed_on: today,
                     decided_on: None,
                     created_at: now,
@@ -667,7 +622,7 @@ pub fn file_claim(
                 .get_result(conn)?,
         };
         diesel::update(pool_coverage::table.find(coverage_id))
-            .set(pool_coverage::status.eq("claimed"))
+            .set(pool_coverage::status.eq(CoverageStatus::Claimed))
             .execute(conn)?;
         audit::append(
             conn,

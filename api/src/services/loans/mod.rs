@@ -10,8 +10,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
+use crate::db::models::LoanRecord;
 use crate::db::schema::{loans, organisations, patents, pledges, repayments};
 use crate::domain::schedule::{RepaymentMethod, schedule};
+use crate::domain::status::{LoanStatus, PledgeStatus};
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -24,22 +26,28 @@ pub struct ScheduledPayment {
     pub paid: bool,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = repayments)]
 pub struct Repayment {
     pub paid_on: NaiveDate,
     pub principal_fen: i64,
     pub interest_fen: i64,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// A pledge of the loan with its patent, as read from `pledges` joined with `patents`.
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = pledges)]
 pub struct PledgedPatent {
     pub patent_id: i64,
+    #[diesel(select_expression = patents::patent_number)]
     pub patent_number: String,
-    /// proposed, pending_registration, registered, released, disposed
-    pub pledge_status: String,
+    #[diesel(select_expression = pledges::status)]
+    pub pledge_status: PledgeStatus,
     pub registration_no: Option<String>,
     pub registration_date: Option<NaiveDate>,
+    #[diesel(select_expression = patents::legal_status)]
     pub legal_status: String,
+    #[diesel(select_expression = patents::fee_paid_until)]
     pub fee_paid_until: Option<NaiveDate>,
 }
 
@@ -55,8 +63,7 @@ pub struct LoanView {
     pub term_months: i32,
     pub disbursed_on: NaiveDate,
     pub maturity_date: NaiveDate,
-    /// active, overdue, defaulted, repaid, written_off
-    pub status: String,
+    pub status: LoanStatus,
     pub days_past_due: i32,
     /// interest_only_bullet (quarterly interest, principal at maturity) or equal_principal
     /// (equal principal each quarter with the interest on what is left).
@@ -67,102 +74,57 @@ pub struct LoanView {
     pub patents: Vec<PledgedPatent>,
 }
 
-type LoanRow = (
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i32,
-    i32,
-    NaiveDate,
-    NaiveDate,
-    String,
-    i32,
-    String,
-);
-
 pub fn list(
     conn: &mut DbConnection,
     org_id: i64,
     today: NaiveDate,
 ) -> Result<Vec<LoanView>, ApiError> {
-    let rows: Vec<LoanRow> = loans::table
+    let rows: Vec<LoanRecord> = loans::table
         .filter(loans::enterprise_id.eq(org_id))
         .order(loans::disbursed_on.desc())
-        .select((
-            loans::id,
-            loans::application_id,
-            loans::bank_id,
-            loans::principal_fen,
-            loans::outstanding_fen,
-            loans::rate_bp,
-            loans::term_months,
-            loans::disbursed_on,
-            loans::maturity_date,
-            loans::status,
-            loans::days_past_due,
-            loans::repayment_method,
-        ))
+        .select(LoanRecord::as_select())
         .load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
-    for (
-        id,
-        application_id,
-        bank_id,
-        principal,
-        outstanding,
-        rate,
-        term,
-        disbursed,
-        maturity,
-        status,
-        dpd,
-        method,
-    ) in rows
-    {
+    for loan in rows {
+        let id = loan.id;
         let bank_name: String = organisations::table
-            .find(bank_id)
+            .find(loan.bank_id)
             .select(organisations::name)
             .first(conn)?;
         let made: Vec<Repayment> = repayments::table
             .filter(repayments::loan_id.eq(id))
             .order(repayments::paid_on)
-            .select((
-                repayments::paid_on,
-                repayments::principal_fen,
-                repayments::interest_fen,
+            .select(Repayment::as_select())
+            .load(conn)?;
+        let method = RepaymentMethod::parse(&loan.repayment_method).ok_or_else(|| {
+            ApiError::Internal(format!(
+                "loan {id} has repayment method {}",
+                loan.repayment_method
             ))
-            .load::<(NaiveDate, i64, i64)>(conn)?
-            .into_iter()
-            .map(|(paid_on, principal_fen, interest_fen)| Repayment {
-                paid_on,
-                principal_fen,
-                interest_fen,
-            })
-            .collect();
-        let method = RepaymentMethod::parse(&method).ok_or_else(|| {
-            ApiError::Internal(format!("loan {id} has repayment method {method}"))
         })?;
         let paid_principal: i64 = made.iter().map(|r| r.principal_fen).sum();
         let paid_interest: i64 = made.iter().map(|r| r.interest_fen).sum();
         let (mut due_principal, mut due_interest) = (0i64, 0i64);
-        let schedule: Vec<ScheduledPayment> =
-            schedule(principal, rate, disbursed, maturity, method)
-                .into_iter()
-                .map(|i| {
-                    due_principal += i.principal_fen;
-                    due_interest += i.interest_fen;
-                    ScheduledPayment {
-                        due_on: i.due_on,
-                        principal_fen: i.principal_fen,
-                        interest_fen: i.interest_fen,
-                        paid: paid_principal >= due_principal && paid_interest >= due_interest,
-                    }
-                })
-                .collect();
-        let closed = matches!(status.as_str(), "repaid" | "written_off");
-        let next_due_date = if closed {
+        let schedule: Vec<ScheduledPayment> = schedule(
+            loan.principal_fen,
+            loan.rate_bp,
+            loan.disbursed_on,
+            loan.maturity_date,
+            method,
+        )
+        .into_iter()
+        .map(|i| {
+            due_principal += i.principal_fen;
+            due_interest += i.interest_fen;
+            ScheduledPayment {
+                due_on: i.due_on,
+                principal_fen: i.principal_fen,
+                interest_fen: i.interest_fen,
+                paid: paid_principal >= due_principal && paid_interest >= due_interest,
+            }
+        })
+        .collect();
+        let next_due_date = if loan.status.is_closed() {
             None
         } else {
             schedule
@@ -180,58 +142,21 @@ pub fn list(
             .inner_join(patents::table)
             .filter(pledges::loan_id.eq(id))
             .order(pledges::id)
-            .select((
-                pledges::patent_id,
-                patents::patent_number,
-                pledges::status,
-                pledges::registration_no,
-                pledges::registration_date,
-                patents::legal_status,
-                patents::fee_paid_until,
-            ))
-            .load::<(
-                i64,
-                String,
-                String,
-                Option<String>,
-                Option<NaiveDate>,
-                String,
-                Option<NaiveDate>,
-            )>(conn)?
-            .into_iter()
-            .map(
-                |(
-                    patent_id,
-                    patent_number,
-                    pledge_status,
-                    registration_no,
-                    registration_date,
-                    legal_status,
-                    fee_paid_until,
-                )| PledgedPatent {
-                    patent_id,
-                    patent_number,
-                    pledge_status,
-                    registration_no,
-                    registration_date,
-                    legal_status,
-                    fee_paid_until,
-                },
-            )
-            .collect();
+            .select(PledgedPatent::as_select())
+            .load(conn)?;
         out.push(LoanView {
             id,
-            application_id,
-            bank_id,
+            application_id: loan.application_id,
+            bank_id: loan.bank_id,
             bank_name,
-            principal_fen: principal,
-            outstanding_fen: outstanding,
-            rate_bp: rate,
-            term_months: term,
-            disbursed_on: disbursed,
-            maturity_date: maturity,
-            status,
-            days_past_due: dpd,
+            principal_fen: loan.principal_fen,
+            outstanding_fen: loan.outstanding_fen,
+            rate_bp: loan.rate_bp,
+            term_months: loan.term_months,
+            disbursed_on: loan.disbursed_on,
+            maturity_date: loan.maturity_date,
+            status: loan.status,
+            days_past_due: loan.days_past_due,
             repayment_method: method.as_str().to_string(),
             next_due_date,
             schedule,
@@ -243,14 +168,10 @@ pub fn list(
 }
 
 /// A loan of the bank.
-pub fn bank_loan(
-    conn: &mut DbConnection,
-    bank_id: i64,
-    id: i64,
-) -> Result<crate::db::models::LoanRecord, ApiError> {
+pub fn bank_loan(conn: &mut DbConnection, bank_id: i64, id: i64) -> Result<LoanRecord, ApiError> {
     Ok(loans::table
         .find(id)
         .filter(loans::bank_id.eq(bank_id))
-        .select(crate::db::models::LoanRecord::as_select())
+        .select(LoanRecord::as_select())
         .first(conn)?)
 }

@@ -14,6 +14,7 @@ use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::{LoanRecord, NewRepayment, NewRiskEvent};
 use crate::db::schema::{loans, pledges, pool_coverage, repayments};
 use crate::domain::schedule::{Arrears, DEFAULT_DAYS, RepaymentMethod, arrears, schedule};
+use crate::domain::status::{CoverageStatus, LoanStatus, PledgeStatus};
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::alerts::raise_alert;
@@ -31,8 +32,8 @@ pub struct RepaymentRequest {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LoanChange {
     pub loan_id: i64,
-    pub from_status: String,
-    pub to_status: String,
+    pub from_status: LoanStatus,
+    pub to_status: LoanStatus,
     pub days_past_due: i64,
 }
 
@@ -110,21 +111,21 @@ pub fn assess(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<Option<LoanChange>, ApiError> {
-    if matches!(loan.status.as_str(), "repaid" | "written_off") {
+    if loan.status.is_closed() {
         return Ok(None);
     }
     let a = arrears_of(conn, loan, today)?;
     let dpd = a.days_past_due;
     let status = if loan.outstanding_fen == 0 {
-        "repaid"
-    } else if loan.status == "defaulted" || dpd >= DEFAULT_DAYS {
-        "defaulted"
+        LoanStatus::Repaid
+    } else if loan.status == LoanStatus::Defaulted || dpd >= DEFAULT_DAYS {
+        LoanStatus::Defaulted
     } else if dpd > 0 {
-        "overdue"
+        LoanStatus::Overdue
     } else {
-        "active"
+        LoanStatus::Active
     };
-    let defaulted_on = if status == "defaulted" {
+    let defaulted_on = if status == LoanStatus::Defaulted {
         loan.defaulted_on.or(a.default_date())
     } else {
         None
@@ -185,7 +186,7 @@ pub fn assess(
         now,
     )?;
     let alert = match status {
-        "overdue" => Some((
+        LoanStatus::Overdue => Some((
             "overdue",
             "warning",
             format!(
@@ -195,7 +196,7 @@ pub fn assess(
                 crate::domain::Fen(a.interest_due_fen)
             ),
         )),
-        "defaulted" => Some((
+        LoanStatus::Defaulted => Some((
             "default",
             "critical",
             format!(
@@ -222,8 +223,8 @@ pub fn assess(
     }
     Ok(Some(LoanChange {
         loan_id: loan.id,
-        from_status: loan.status.clone(),
-        to_status: status.into(),
+        from_status: loan.status,
+        to_status: status,
         days_past_due: dpd,
     }))
 }
@@ -239,7 +240,7 @@ pub fn run(
     let today = china_today(now);
     crate::db::write_tx(conn, |conn| {
         let mut q = loans::table
-            .filter(loans::status.eq_any(["active", "overdue", "defaulted"]))
+            .filter(loans::status.eq_any(LoanStatus::LIVE))
             .select(LoanRecord::as_select())
             .order(loans::id)
             .into_boxed();
@@ -302,7 +303,7 @@ pub fn record_repayment(
     }
     crate::db::write_tx(conn, |conn| {
         let loan = bank_loan(conn, principal.org_id, loan_id)?;
-        if matches!(loan.status.as_str(), "repaid" | "written_off") {
+        if loan.status.is_closed() {
             return Err(ApiError::conflict(
                 "LOAN_CLOSED",
                 format!("loan {loan_id} is {}", loan.status),
@@ -360,7 +361,7 @@ pub fn record_repayment(
         if outstanding == 0 {
             diesel::update(loans::table.find(loan_id))
                 .set((
-                    loans::status.eq("repaid"),
+                    loans::status.eq(LoanStatus::Repaid),
                     loans::days_past_due.eq(0),
                     loans::closed_on.eq(req.paid_on),
                 ))
@@ -368,19 +369,19 @@ pub fn record_repayment(
             diesel::update(
                 pledges::table
                     .filter(pledges::loan_id.eq(loan_id))
-                    .filter(pledges::status.eq("registered")),
+                    .filter(pledges::status.eq(PledgeStatus::Registered)),
             )
             .set((
-                pledges::status.eq("released"),
+                pledges::status.eq(PledgeStatus::Released),
                 pledges::released_on.eq(req.paid_on),
             ))
             .execute(conn)?;
             diesel::update(
                 pool_coverage::table
                     .filter(pool_coverage::loan_id.eq(loan_id))
-                    .filter(pool_coverage::status.eq("covered")),
+                    .filter(pool_coverage::status.eq(CoverageStatus::Covered)),
             )
-            .set(pool_coverage::status.eq("released"))
+            .set(pool_coverage::status.eq(CoverageStatus::Released))
             .execute(conn)?;
             audit::append(
                 conn,
@@ -391,7 +392,7 @@ pub fn record_repayment(
                     object_id: loan_id.to_string(),
                     before: Some(&serde_json::json!({"status": loan.status})),
                     after: Some(
-                        &serde_json::json!({"status": "repaid", "closed_on": req.paid_on, "pledges": "released"}),
+                        &serde_json::json!({"status": LoanStatus::Repaid, "closed_on": req.paid_on, "pledges": "released"}),
                     ),
                     request_id,
                 },

@@ -16,15 +16,16 @@ use crate::db::DbConnection;
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::{LoanRecord, PatentRow};
 use crate::db::schema::{alerts, loans, organisations, patents, pledges, users, valuations};
+use crate::domain::status::{LoanStatus, PledgeStatus};
 use crate::domain::text::optional_text;
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::alerts::GRACE_MONTHS;
 use crate::services::alerts::raise_alert;
 use crate::services::risk::scores_of;
+use crate::services::status_filter;
 use crate::services::valuations::{input_of, inputs_digest};
 
-const LIVE: [&str; 3] = ["active", "overdue", "defaulted"];
 const RATINGS: [&str; 4] = ["normal", "watch", "warning", "critical"];
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -38,8 +39,7 @@ pub struct PortfolioLoan {
     pub rate_bp: i32,
     pub disbursed_on: NaiveDate,
     pub maturity_date: NaiveDate,
-    /// active, overdue, defaulted, repaid, written_off
-    pub status: String,
+    pub status: LoanStatus,
     pub days_past_due: i32,
     pub repayment_method: String,
     /// Σ collateral of the registered pledges at their latest valuation by this bank (else at
@@ -115,7 +115,7 @@ pub struct MonitoringRun {
 
 fn live_loans(conn: &mut DbConnection, bank_id: Option<i64>) -> Result<Vec<LoanRecord>, ApiError> {
     let mut q = loans::table
-        .filter(loans::status.eq_any(LIVE))
+        .filter(loans::status.eq_any(LoanStatus::LIVE))
         .select(LoanRecord::as_select())
         .order(loans::id)
         .into_boxed();
@@ -125,22 +125,30 @@ fn live_loans(conn: &mut DbConnection, bank_id: Option<i64>) -> Result<Vec<LoanR
     Ok(q.load(conn)?)
 }
 
-/// Each loan's registered pledges: (loan, patent, collateral at pledging).
-fn pledged(conn: &mut DbConnection, loan_ids: &[i64]) -> Result<Vec<(i64, i64, i64)>, ApiError> {
+/// A registered pledge of a loan, with its collateral at pledging.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = pledges)]
+struct Pledged {
+    #[diesel(select_expression = pledges::loan_id.assume_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::AssumeNotNull<pledges::loan_id>)]
+    loan_id: i64,
+    patent_id: i64,
+    collateral_fen: Option<i64>,
+}
+
+impl Pledged {
+    fn at_pledge_fen(&self) -> i64 {
+        self.collateral_fen.unwrap_or(0)
+    }
+}
+
+/// Each loan's registered pledges.
+fn pledged(conn: &mut DbConnection, loan_ids: &[i64]) -> Result<Vec<Pledged>, ApiError> {
     Ok(pledges::table
         .filter(pledges::loan_id.eq_any(loan_ids))
-        .filter(pledges::status.eq("registered"))
-        .select((
-            pledges::loan_id.assume_not_null(),
-            pledges::patent_id,
-            pledges::collateral_fen,
-        ))
-        .load::<(i64, i64, Option<i64>)>(conn)
-        .map(|rows| {
-            rows.into_iter()
-                .map(|(l, p, c)| (l, p, c.unwrap_or(0)))
-                .collect()
-        })?)
+        .filter(pledges::status.eq(PledgeStatus::Registered))
+        .select(Pledged::as_select())
+        .load(conn)?)
 }
 
 /// The latest collateral value the bank has for each patent (its own valuations).
@@ -171,11 +179,14 @@ pub fn collateral_by_loan(
     loan_ids: &[i64],
 ) -> Result<HashMap<i64, i64>, ApiError> {
     let pledges = pledged(conn, loan_ids)?;
-    let patent_ids: Vec<i64> = pledges.iter().map(|p| p.1).collect();
+    let patent_ids: Vec<i64> = pledges.iter().map(|p| p.patent_id).collect();
     let latest = latest_collateral(conn, bank_id, &patent_ids)?;
     let mut collateral: HashMap<i64, i64> = HashMap::new();
-    for (loan, patent, at_pledge) in &pledges {
-        *collateral.entry(*loan).or_default() += latest.get(patent).copied().unwrap_or(*at_pledge);
+    for p in &pledges {
+        *collateral.entry(p.loan_id).or_default() += latest
+            .get(&p.patent_id)
+            .copied()
+            .unwrap_or(p.at_pledge_fen());
     }
     Ok(collateral)
 }
@@ -186,24 +197,15 @@ pub fn portfolio(
     q: &LoanQuery,
     now: NaiveDateTime,
 ) -> Result<Vec<PortfolioLoan>, ApiError> {
-    const STATUSES: [&str; 5] = ["active", "overdue", "defaulted", "repaid", "written_off"];
-    if let Some(s) = q.status.as_deref()
-        && !STATUSES.contains(&s)
-    {
-        return Err(bad(
-            "INVALID_STATUS",
-            format!("status is one of {}", STATUSES.join(", ")),
-            "status",
-        ));
-    }
+    let status = status_filter(q.status.as_deref(), LoanStatus::parse, LoanStatus::ALL)?;
     let today = china_today(now);
     let mut query = loans::table
         .filter(loans::bank_id.eq(bank_id))
         .select(LoanRecord::as_select())
         .order(loans::id.desc())
         .into_boxed();
-    if let Some(s) = &q.status {
-        query = query.filter(loans::status.eq(s.clone()));
+    if let Some(s) = status {
+        query = query.filter(loans::status.eq(s));
     }
     let rows: Vec<LoanRecord> = query.load(conn)?;
     let loan_ids: Vec<i64> = rows.iter().map(|l| l.id).collect();
@@ -495,7 +497,7 @@ pub fn run(
         let live = live_loans(conn, bank_id)?;
         let loan_ids: Vec<i64> = live.iter().map(|l| l.id).collect();
         let pledges = pledged(conn, &loan_ids)?;
-        let patent_ids: Vec<i64> = pledges.iter().map(|p| p.1).collect();
+        let patent_ids: Vec<i64> = pledges.iter().map(|p| p.patent_id).collect();
         let rows: HashMap<i64, PatentRow> = patents::table
             .filter(patents::id.eq_any(&patent_ids))
             .select(PatentRow::as_select())
@@ -511,14 +513,15 @@ pub fn run(
         let mut raised = 0usize;
         let mut revalued = 0usize;
         let by_id: HashMap<i64, &LoanRecord> = live.iter().map(|l| (l.id, l)).collect();
-        for (loan_id, patent_id, _) in &pledges {
-            let (Some(p), Some(loan)) = (rows.get(patent_id), by_id.get(loan_id)) else {
+        for pledge in &pledges {
+            let (Some(p), Some(loan)) = (rows.get(&pledge.patent_id), by_id.get(&pledge.loan_id))
+            else {
                 continue;
             };
             let input = input_of(p)?;
             let v = engine::value_patent(&input, today, params);
             revalued += 1;
-            *collateral.entry(*loan_id).or_default() += v.collateral_fen;
+            *collateral.entry(pledge.loan_id).or_default() += v.collateral_fen;
             let outputs = serde_json::to_string(&v).unwrap_or_default();
             diesel::insert_into(valuations::table)
                 .values((

@@ -15,6 +15,9 @@ use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
 use crate::db::models::{ApplicationRow, NewLoan, NewPoolCoverage};
 use crate::db::schema::{fund_pools, loans, pledges, pool_coverage, pool_rules, risk_events};
+use crate::domain::status::{
+    ApplicationStatus, CoverageStatus, LoanStatus, PledgeStatus, PoolStatus,
+};
 use crate::domain::text::optional_text;
 use crate::error::ApiError;
 use crate::error::bad;
@@ -47,7 +50,7 @@ pub struct CoverageOutcome {
 
 fn approved(conn: &mut DbConnection, bank_id: i64, id: i64) -> Result<ApplicationRow, ApiError> {
     let a = bank_application(conn, bank_id, id)?;
-    if a.status != "approved" {
+    if a.status != ApplicationStatus::Approved {
         return Err(ApiError::conflict(
             "NOT_APPROVED",
             format!("application {id} is {}, not approved", a.status),
@@ -144,7 +147,7 @@ pub fn register(
                 field,
             ));
         }
-        let pledge: Option<(i64, String)> = pledges::table
+        let pledge: Option<(i64, PledgeStatus)> = pledges::table
             .filter(pledges::application_id.eq(application_id))
             .filter(pledges::patent_id.eq(req.patent_id))
             .filter(pledges::refused_on.is_null())
@@ -154,7 +157,7 @@ pub fn register(
         let Some((pledge_id, status)) = pledge else {
             return Err(ApiError::NotFound);
         };
-        if status != "pending_registration" {
+        if status != PledgeStatus::PendingRegistration {
             return Err(ApiError::conflict(
                 "PLEDGE_NOT_PENDING",
                 format!("the pledge of patent {} is {status}", req.patent_id),
@@ -163,7 +166,7 @@ pub fn register(
         if let Some(no) = &no {
             diesel::update(pledges::table.find(pledge_id))
                 .set((
-                    pledges::status.eq("registered"),
+                    pledges::status.eq(PledgeStatus::Registered),
                     pledges::registration_no.eq(no),
                     pledges::registration_date.eq(date),
                 ))
@@ -172,7 +175,7 @@ pub fn register(
             // A refused pledge no longer binds the patent and no longer counts as collateral.
             diesel::update(pledges::table.find(pledge_id))
                 .set((
-                    pledges::status.eq("proposed"),
+                    pledges::status.eq(PledgeStatus::Proposed),
                     pledges::refused_on.eq(date),
                     pledges::refusal_ground.eq(&ground),
                 ))
@@ -201,24 +204,29 @@ pub fn register(
     })
 }
 
+/// Where one pledge of an application stands, for the disbursement check.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = pledges)]
+struct PledgeStanding {
+    status: PledgeStatus,
+    collateral_fen: Option<i64>,
+    refused_on: Option<NaiveDate>,
+}
+
 /// Σ collateral of the registered pledges, and whether any pledge still awaits registration.
 fn settled(conn: &mut DbConnection, application_id: i64) -> Result<(i64, usize), ApiError> {
-    let rows: Vec<(String, Option<i64>, Option<NaiveDate>)> = pledges::table
+    let rows: Vec<PledgeStanding> = pledges::table
         .filter(pledges::application_id.eq(application_id))
-        .select((
-            pledges::status,
-            pledges::collateral_fen,
-            pledges::refused_on,
-        ))
+        .select(PledgeStanding::as_select())
         .load(conn)?;
     let registered = rows
         .iter()
-        .filter(|r| r.0 == "registered")
-        .map(|r| r.1.unwrap_or(0))
+        .filter(|p| p.status == PledgeStatus::Registered)
+        .map(|p| p.collateral_fen.unwrap_or(0))
         .sum();
     let waiting = rows
         .iter()
-        .filter(|r| r.0 == "pending_registration" && r.2.is_none())
+        .filter(|p| p.status == PledgeStatus::PendingRegistration && p.refused_on.is_none())
         .count();
     Ok((registered, waiting))
 }
@@ -306,7 +314,7 @@ pub fn disburse(
             term_months: term,
             disbursed_on: today,
             maturity_date: maturity,
-            status: "active".into(),
+            status: LoanStatus::Active,
             days_past_due: 0,
             defaulted_on: None,
             closed_on: None,
@@ -322,7 +330,7 @@ pub fn disburse(
     diesel::update(
         pledges::table
             .filter(pledges::application_id.eq(application_id))
-            .filter(pledges::status.eq("registered")),
+            .filter(pledges::status.eq(PledgeStatus::Registered)),
     )
     .set(pledges::loan_id.eq(loan_id))
     .execute(conn)?;
@@ -383,7 +391,7 @@ pub fn cover(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<CoverageOutcome, ApiError> {
-    let (size, status): (i64, String) = fund_pools::table
+    let (size, status): (i64, PoolStatus) = fund_pools::table
         .find(pool_id)
         .select((fund_pools::size_fen, fund_pools::status))
         .first(conn)?;
@@ -397,7 +405,7 @@ pub fn cover(
     let covered: i64 = pool_coverage::table
         .inner_join(loans::table)
         .filter(pool_coverage::pool_id.eq(pool_id))
-        .filter(pool_coverage::status.eq("covered"))
+        .filter(pool_coverage::status.eq(CoverageStatus::Covered))
         .select(loans::outstanding_fen)
         .load::<i64>(conn)?
         .into_iter()
@@ -442,7 +450,7 @@ pub fn cover(
         None => 0,
     };
     let (granted, message) = match rule {
-        _ if status != "open" => (
+        _ if status != PoolStatus::Open => (
             false,
             format!("风险补偿资金池 {pool_id} 状态为 {status}，未纳入补偿 (pool not open)"),
         ),
@@ -479,7 +487,7 @@ pub fn cover(
                 rule_version: version,
                 covered_on: today,
                 covered_amount_fen: amount,
-                status: "covered".into(),
+                status: CoverageStatus::Covered,
                 created_at: now,
             })
             .execute(conn)?;

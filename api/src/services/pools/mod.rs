@@ -22,6 +22,7 @@ use crate::db::schema::{
     claim_recoveries, claims, fund_pools, loans, organisations, pool_banks, pool_contributions,
     pool_coverage, pool_rules,
 };
+use crate::domain::status::{ClaimStatus, CoverageStatus, LoanStatus, PoolStatus};
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::proposals::{self as maker_checker, Payload, Proposal};
@@ -54,7 +55,7 @@ pub struct Contribution {
 pub struct PoolView {
     pub id: i64,
     pub name: String,
-    pub status: String,
+    pub status: PoolStatus,
     pub opened_on: NaiveDate,
     pub size_fen: i64,
     pub balance_fen: i64,
@@ -135,23 +136,28 @@ pub fn rule_in_force(
         .find(|r| r.effective_from <= day))
 }
 
+/// A pool as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = fund_pools)]
+pub struct DistrictPool {
+    pub id: i64,
+    pub name: String,
+    pub status: PoolStatus,
+    pub opened_on: NaiveDate,
+    pub size_fen: i64,
+    pub balance_fen: i64,
+}
+
 /// A pool of the district, or not found.
 pub fn district_pool(
     conn: &mut DbConnection,
     district_id: i64,
     pool_id: i64,
-) -> Result<(i64, String, String, NaiveDate, i64, i64), ApiError> {
+) -> Result<DistrictPool, ApiError> {
     Ok(fund_pools::table
         .find(pool_id)
         .filter(fund_pools::district_id.eq(district_id))
-        .select((
-            fund_pools::id,
-            fund_pools::name,
-            fund_pools::status,
-            fund_pools::opened_on,
-            fund_pools::size_fen,
-            fund_pools::balance_fen,
-        ))
+        .select(DistrictPool::as_select())
         .first(conn)?)
 }
 
@@ -161,7 +167,14 @@ fn view(
     pool_id: i64,
     today: NaiveDate,
 ) -> Result<(PoolView, Vec<Contribution>), ApiError> {
-    let (id, name, status, opened_on, size, balance) = district_pool(conn, district_id, pool_id)?;
+    let DistrictPool {
+        id,
+        name,
+        status,
+        opened_on,
+        size_fen: size,
+        balance_fen: balance,
+    } = district_pool(conn, district_id, pool_id)?;
     let contributions: Vec<Contribution> = pool_contributions::table
         .inner_join(
             organisations::table.on(organisations::id.eq(pool_contributions::contributor_org_id)),
@@ -201,7 +214,7 @@ fn view(
     let covered: Vec<i64> = pool_coverage::table
         .inner_join(loans::table)
         .filter(pool_coverage::pool_id.eq(id))
-        .filter(pool_coverage::status.eq("covered"))
+        .filter(pool_coverage::status.eq(CoverageStatus::Covered))
         .select(loans::outstanding_fen)
         .load(conn)?;
     let ever_covered: i64 = pool_coverage::table
@@ -212,7 +225,7 @@ fn view(
         .sum();
     let payouts: i64 = claims::table
         .filter(claims::pool_id.eq(id))
-        .filter(claims::status.eq_any(["approved", "paid"]))
+        .filter(claims::status.eq_any([ClaimStatus::Approved, ClaimStatus::Paid]))
         .select(claims::approved_fen)
         .load::<Option<i64>>(conn)?
         .into_iter()
@@ -227,7 +240,7 @@ fn view(
         .sum();
     let pending: i64 = claims::table
         .filter(claims::pool_id.eq(id))
-        .filter(claims::status.eq_any(["filed", "under_review"]))
+        .filter(claims::status.eq_any([ClaimStatus::Filed, ClaimStatus::UnderReview]))
         .count()
         .get_result(conn)?;
     let covered_outstanding: i64 = covered.iter().sum();
@@ -439,10 +452,15 @@ pub fn apply_rule(
     Ok(())
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// A loan the pool covers or covered, as read from `pool_coverage` joined with `loans` and the
+/// borrower in `organisations`.
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = loans)]
 pub struct CoveredLoan {
+    #[diesel(select_expression = loans::id)]
     pub loan_id: i64,
     pub enterprise_id: i64,
+    #[diesel(select_expression = organisations::name)]
     pub enterprise_name: String,
     pub bank_id: i64,
     pub principal_fen: i64,
@@ -450,12 +468,13 @@ pub struct CoveredLoan {
     pub rate_bp: i32,
     pub disbursed_on: NaiveDate,
     pub maturity_date: NaiveDate,
-    /// active, overdue, defaulted, repaid, written_off
-    pub status: String,
+    pub status: LoanStatus,
     pub days_past_due: i32,
-    /// covered, released, claimed
-    pub coverage: String,
+    #[diesel(select_expression = pool_coverage::status)]
+    pub coverage: CoverageStatus,
+    #[diesel(select_expression = pool_coverage::rule_version)]
     pub rule_version: i32,
+    #[diesel(select_expression = pool_coverage::covered_on)]
     pub covered_on: NaiveDate,
 }
 
@@ -466,61 +485,11 @@ pub fn covered_loans(
     pool_id: i64,
 ) -> Result<Vec<CoveredLoan>, ApiError> {
     district_pool(conn, district_id, pool_id)?;
-    type Row = (
-        i64,
-        i64,
-        String,
-        i64,
-        i64,
-        i64,
-        i32,
-        NaiveDate,
-        NaiveDate,
-        String,
-        i32,
-        String,
-        i32,
-        NaiveDate,
-    );
-    let rows: Vec<Row> = pool_coverage::table
+    Ok(pool_coverage::table
         .inner_join(loans::table)
         .inner_join(organisations::table.on(organisations::id.eq(loans::enterprise_id)))
         .filter(pool_coverage::pool_id.eq(pool_id))
         .order(loans::id.desc())
-        .select((
-            loans::id,
-            loans::enterprise_id,
-            organisations::name,
-            loans::bank_id,
-            loans::principal_fen,
-            loans::outstanding_fen,
-            loans::rate_bp,
-            loans::disbursed_on,
-            loans::maturity_date,
-            loans::status,
-            loans::days_past_due,
-            pool_coverage::status,
-            pool_coverage::rule_version,
-            pool_coverage::covered_on,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| CoveredLoan {
-            loan_id: r.0,
-            enterprise_id: r.1,
-            enterprise_name: r.2,
-            bank_id: r.3,
-            principal_fen: r.4,
-            outstanding_fen: r.5,
-            rate_bp: r.6,
-            disbursed_on: r.7,
-            maturity_date: r.8,
-            status: r.9,
-            days_past_due: r.10,
-            coverage: r.11,
-            rule_version: r.12,
-            covered_on: r.13,
-        })
-        .collect())
+        .select(CoveredLoan::as_select())
+        .load(conn)?)
 }

@@ -20,6 +20,7 @@ use crate::clock::china_today;
 use crate::db::audit::{self, Entry};
 use crate::db::schema::{loans, patents, pledges, pool_coverage, pool_rules, pool_simulations};
 use crate::db::{DbConnection, Pool};
+use crate::domain::status::{CoverageStatus, LoanStatus, PledgeStatus, SimulationStatus};
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::applications::evaluation::default_pd;
@@ -50,8 +51,7 @@ pub struct SimulationRequest {
 pub struct SimulationView {
     pub id: i64,
     pub pool_id: i64,
-    /// queued, running, done, failed
-    pub status: String,
+    pub status: SimulationStatus,
     /// 0–1.
     pub progress: f64,
     #[schema(value_type = Object)]
@@ -79,49 +79,35 @@ pub struct Job {
     pub pd_sources: serde_json::Value,
 }
 
-type Row = (
-    i64,
-    i64,
-    String,
-    f64,
-    String,
-    Option<String>,
-    Option<String>,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
-);
+/// A simulation run as stored (parameters and result as JSON text).
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = pool_simulations)]
+struct Row {
+    id: i64,
+    pool_id: i64,
+    status: SimulationStatus,
+    progress: f64,
+    params_json: String,
+    result_json: Option<String>,
+    error: Option<String>,
+    created_at: NaiveDateTime,
+    started_at: Option<NaiveDateTime>,
+    finished_at: Option<NaiveDateTime>,
+}
 
 fn to_view(r: Row) -> SimulationView {
     SimulationView {
-        id: r.0,
-        pool_id: r.1,
-        status: r.2,
-        progress: r.3,
-        params: serde_json::from_str(&r.4).unwrap_or_default(),
-        result: r.5.and_then(|s| serde_json::from_str(&s).ok()),
-        error: r.6,
-        created_at: r.7,
-        started_at: r.8,
-        finished_at: r.9,
+        id: r.id,
+        pool_id: r.pool_id,
+        status: r.status,
+        progress: r.progress,
+        params: serde_json::from_str(&r.params_json).unwrap_or_default(),
+        result: r.result_json.and_then(|s| serde_json::from_str(&s).ok()),
+        error: r.error,
+        created_at: r.created_at,
+        started_at: r.started_at,
+        finished_at: r.finished_at,
     }
-}
-
-macro_rules! columns {
-    () => {
-        (
-            pool_simulations::id,
-            pool_simulations::pool_id,
-            pool_simulations::status,
-            pool_simulations::progress,
-            pool_simulations::params_json,
-            pool_simulations::result_json,
-            pool_simulations::error,
-            pool_simulations::created_at,
-            pool_simulations::started_at,
-            pool_simulations::finished_at,
-        )
-    };
 }
 
 pub fn get(
@@ -135,8 +121,8 @@ pub fn get(
         pool_simulations::table
             .find(id)
             .filter(pool_simulations::pool_id.eq(pool_id))
-            .select(columns!())
-            .first::<Row>(conn)?,
+            .select(Row::as_select())
+            .first(conn)?,
     ))
 }
 
@@ -150,8 +136,8 @@ pub fn list(
         .filter(pool_simulations::pool_id.eq(pool_id))
         .order(pool_simulations::id.desc())
         .limit(100)
-        .select(columns!())
-        .load::<Row>(conn)?
+        .select(Row::as_select())
+        .load(conn)?
         .into_iter()
         .map(to_view)
         .collect())
@@ -164,33 +150,54 @@ fn ipc_section(ipc: Option<&str>) -> Option<String> {
         .map(String::from)
 }
 
+/// A covered loan's exposure.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = loans)]
+struct Exposure {
+    id: i64,
+    enterprise_id: i64,
+    outstanding_fen: i64,
+}
+
+/// A registered pledge of a covered loan, with what the stress scenarios read of its patent.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = pledges)]
+struct PledgedPatent {
+    collateral_fen: Option<i64>,
+    #[diesel(select_expression = patents::patent_number)]
+    patent_number: String,
+    #[diesel(select_expression = patents::ipc_main)]
+    ipc_main: Option<String>,
+}
+
 /// The pool's live covered loans as the engine takes them.
 fn covered_loans(
     conn: &mut DbConnection,
     pool_id: i64,
     as_of: NaiveDate,
 ) -> Result<(Vec<Loan>, serde_json::Value), ApiError> {
-    let rows: Vec<(i64, i64, i64)> = pool_coverage::table
+    let rows: Vec<Exposure> = pool_coverage::table
         .inner_join(loans::table)
         .filter(pool_coverage::pool_id.eq(pool_id))
-        .filter(pool_coverage::status.eq("covered"))
-        .filter(loans::status.eq_any(["active", "overdue", "defaulted"]))
+        .filter(pool_coverage::status.eq(CoverageStatus::Covered))
+        .filter(loans::status.eq_any(LoanStatus::LIVE))
         .order(loans::id)
-        .select((loans::id, loans::enterprise_id, loans::outstanding_fen))
+        .select(Exposure::as_select())
         .load(conn)?;
     let (mut from_statements, mut from_base) = (0, 0);
     let mut out = Vec::with_capacity(rows.len());
-    for (loan_id, enterprise_id, outstanding) in rows {
-        let pledged: Vec<(Option<i64>, String, Option<String>)> = pledges::table
+    for Exposure {
+        id: loan_id,
+        enterprise_id,
+        outstanding_fen: outstanding,
+    } in rows
+    {
+        let pledged: Vec<PledgedPatent> = pledges::table
             .inner_join(patents::table)
             .filter(pledges::loan_id.eq(loan_id))
-            .filter(pledges::status.eq("registered"))
+            .filter(pledges::status.eq(PledgeStatus::Registered))
             .order(pledges::id)
-            .select((
-                pledges::collateral_fen,
-                patents::patent_number,
-                patents::ipc_main,
-            ))
+            .select(PledgedPatent::as_select())
             .load(conn)?;
         let (pd, from_model) = default_pd(conn, enterprise_id, as_of)?;
         if from_model {
@@ -202,9 +209,11 @@ fn covered_loans(
             loan_id: loan_id.to_string(),
             pd,
             ead_fen: outstanding,
-            collateral_fen: pledged.iter().map(|p| p.0.unwrap_or(0)).sum(),
-            ipc_section: pledged.first().and_then(|p| ipc_section(p.2.as_deref())),
-            patent_id: pledged.first().map(|p| p.1.clone()),
+            collateral_fen: pledged.iter().map(|p| p.collateral_fen.unwrap_or(0)).sum(),
+            ipc_section: pledged
+                .first()
+                .and_then(|p| ipc_section(p.ipc_main.as_deref())),
+            patent_id: pledged.first().map(|p| p.patent_number.clone()),
         });
     }
     Ok((
@@ -255,7 +264,7 @@ pub fn queue(
     }
     let today = china_today(now);
     crate::db::write_tx(conn, |conn| {
-        let (_, _, _, _, _, balance) = district_pool(conn, principal.org_id, pool_id)?;
+        let balance = district_pool(conn, principal.org_id, pool_id)?.balance_fen;
         let version: Option<i32> = pool_rules::table
             .filter(pool_rules::pool_id.eq(pool_id))
             .filter(pool_rules::effective_from.le(today))
@@ -273,7 +282,7 @@ pub fn queue(
                 pool_simulations::pool_id.eq(pool_id),
                 pool_simulations::requested_by.eq(principal.user_id),
                 pool_simulations::params_json.eq(params.to_string()),
-                pool_simulations::status.eq("queued"),
+                pool_simulations::status.eq(SimulationStatus::Queued),
                 pool_simulations::progress.eq(0.0),
                 pool_simulations::created_at.eq(now),
             ))
@@ -326,7 +335,7 @@ pub fn run(db: &Pool, clock: &Arc<dyn Clock>, job: Job) {
     set(db, id, |c| {
         diesel::update(target)
             .set((
-                pool_simulations::status.eq("running"),
+                pool_simulations::status.eq(SimulationStatus::Running),
                 pool_simulations::started_at.eq(clock.now()),
             ))
             .execute(c)
@@ -359,7 +368,7 @@ pub fn run(db: &Pool, clock: &Arc<dyn Clock>, job: Job) {
             set(db, id, |c| {
                 diesel::update(target)
                     .set((
-                        pool_simulations::status.eq("done"),
+                        pool_simulations::status.eq(SimulationStatus::Done),
                         pool_simulations::progress.eq(1.0),
                         pool_simulations::result_json.eq(result.to_string()),
                         pool_simulations::finished_at.eq(clock.now()),
@@ -370,7 +379,7 @@ pub fn run(db: &Pool, clock: &Arc<dyn Clock>, job: Job) {
         Err(e) => set(db, id, |c| {
             diesel::update(target)
                 .set((
-                    pool_simulations::status.eq("failed"),
+                    pool_simulations::status.eq(SimulationStatus::Failed),
                     pool_simulations::error.eq(e.to_string()),
                     pool_simulations::finished_at.eq(clock.now()),
                 ))

@@ -34,13 +34,13 @@ use crate::db::DbConnection;
 use crate::db::models::LoanRecord;
 use crate::db::schema::{applications, bank_loan_quality, loans, organisations, repayments};
 use crate::domain::industry;
+use crate::domain::status::{ApplicationStatus, LoanStatus};
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::export::{Cell, Table};
 use crate::services::monitoring::collateral_by_loan;
 use crate::services::risk::scores_of;
 
-const LIVE: [&str; 3] = ["active", "overdue", "defaulted"];
 /// Points above the bank's overall non-performing rate that IP loans may run (0.03 = 3 points).
 pub const BAD_LOAN_TOLERANCE: f64 = 0.03;
 
@@ -178,11 +178,11 @@ fn weighted(sum: i128, weight: i64) -> Option<f64> {
 }
 
 impl Acc {
-    fn add_application(&mut self, status: &str) {
+    fn add_application(&mut self, status: ApplicationStatus) {
         self.applications += 1;
         match status {
-            "approved" => self.approvals += 1,
-            "rejected" => self.rejections += 1,
+            ApplicationStatus::Approved => self.approvals += 1,
+            ApplicationStatus::Rejected => self.rejections += 1,
             _ => {}
         }
     }
@@ -197,13 +197,13 @@ impl Acc {
             self.days += (l.disbursed_on - sent).num_days();
             self.days_n += 1;
         }
-        if l.defaulted_on.is_some() || l.status == "defaulted" {
+        if l.defaulted_on.is_some() || l.status == LoanStatus::Defaulted {
             self.defaulted_loans += 1;
         }
-        if LIVE.contains(&l.status.as_str()) {
+        if LoanStatus::LIVE.contains(&l.status) {
             self.outstanding += l.outstanding_fen;
             self.collateral += collateral;
-            if l.status == "defaulted" {
+            if l.status == LoanStatus::Defaulted {
                 self.bad += l.outstanding_fen;
             } else if l.days_past_due > 0 {
                 self.overdue_loans += 1;
@@ -291,7 +291,16 @@ fn months(first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
     out
 }
 
-type Application = (i64, i64, i64, String, Option<NaiveDateTime>);
+/// An application sent in the district, for the report.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = applications)]
+struct Application {
+    id: i64,
+    enterprise_id: i64,
+    bank_id: i64,
+    status: ApplicationStatus,
+    submitted_at: Option<NaiveDateTime>,
+}
 
 /// The district's financing report, grouped as asked, as of today.
 pub fn financing(
@@ -316,17 +325,11 @@ pub fn financing(
     let apps: Vec<Application> = applications::table
         .filter(applications::enterprise_id.eq_any(&ids))
         .filter(applications::submitted_at.is_not_null())
-        .select((
-            applications::id,
-            applications::enterprise_id,
-            applications::bank_id,
-            applications::status,
-            applications::submitted_at,
-        ))
+        .select(Application::as_select())
         .load(conn)?;
     let sent_on: HashMap<i64, NaiveDate> = apps
         .iter()
-        .filter_map(|a| a.4.map(|t| (a.0, china_today(t))))
+        .filter_map(|a| a.submitted_at.map(|t| (a.id, china_today(t))))
         .collect();
     let all_loans: Vec<LoanRecord> = loans::table
         .filter(loans::enterprise_id.eq_any(&ids))
@@ -337,7 +340,7 @@ pub fn financing(
     let mut by_bank: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for l in all_loans
         .iter()
-        .filter(|l| LIVE.contains(&l.status.as_str()))
+        .filter(|l| LoanStatus::LIVE.contains(&l.status))
     {
         by_bank.entry(l.bank_id).or_default().push(l.id);
     }
@@ -355,7 +358,7 @@ pub fn financing(
 
     let mut bank_ids: Vec<i64> = apps
         .iter()
-        .map(|a| a.2)
+        .map(|a| a.bank_id)
         .chain(all_loans.iter().map(|l| l.bank_id))
         .collect();
     bank_ids.sort_unstable();
@@ -384,7 +387,7 @@ pub fn financing(
         // Every month from the first application or loan to this one, so a trend has no gaps.
         let first = apps
             .iter()
-            .filter_map(|a| a.4.map(china_today))
+            .filter_map(|a| a.submitted_at.map(china_today))
             .chain(all_loans.iter().map(|l| l.disbursed_on))
             .min();
         if let Some(first) = first {
@@ -394,12 +397,12 @@ pub fn financing(
         }
     }
     for a in &apps {
-        let on = a.4.map(china_today).unwrap_or(today);
+        let on = a.submitted_at.map(china_today).unwrap_or(today);
         groups
-            .entry(key_of(a.1, a.2, on))
+            .entry(key_of(a.enterprise_id, a.bank_id, on))
             .or_default()
-            .add_application(&a.3);
-        totals.add_application(&a.3);
+            .add_application(a.status);
+        totals.add_application(a.status);
     }
     for l in &all_loans {
         let c = collateral.get(&l.id).copied().unwrap_or(0);

@@ -14,6 +14,7 @@ use crate::auth::{Principal, Role};
 use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
 use crate::db::schema::scorecards;
+use crate::domain::status::ScorecardStatus;
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::applications::evaluation::sha256_hex;
@@ -38,8 +39,7 @@ pub struct ScorecardSummary {
     pub name: String,
     /// fitted or uploaded
     pub source: String,
-    /// candidate, active or retired
-    pub status: String,
+    pub status: ScorecardStatus,
     pub model_digest: String,
     pub variables: Vec<String>,
     pub training_rows: usize,
@@ -59,49 +59,43 @@ pub struct ScorecardDetail {
     pub report: serde_json::Value,
 }
 
-type Row = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-);
+/// A scorecard as stored (the model as its JSON).
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = scorecards)]
+struct Row {
+    id: i64,
+    name: String,
+    source: String,
+    status: ScorecardStatus,
+    model_digest: String,
+    model_json: String,
+    created_at: NaiveDateTime,
+    activated_at: Option<NaiveDateTime>,
+}
 
 fn load(conn: &mut DbConnection, bank_id: i64, id: i64) -> Result<(Row, Scorecard), ApiError> {
     let row: Row = scorecards::table
         .find(id)
         .filter(scorecards::bank_id.eq(bank_id))
-        .select((
-            scorecards::id,
-            scorecards::name,
-            scorecards::source,
-            scorecards::status,
-            scorecards::model_digest,
-            scorecards::model_json,
-            scorecards::created_at,
-            scorecards::activated_at,
-        ))
+        .select(Row::as_select())
         .first(conn)?;
-    let card = Scorecard::from_json(&row.5)
+    let card = Scorecard::from_json(&row.model_json)
         .map_err(|e| ApiError::Internal(format!("scorecard {id}: {e}")))?;
     Ok((row, card))
 }
 
 fn summary(row: &Row, card: &Scorecard) -> ScorecardSummary {
     ScorecardSummary {
-        id: row.0,
-        name: row.1.clone(),
-        source: row.2.clone(),
-        status: row.3.clone(),
-        model_digest: row.4.clone(),
+        id: row.id,
+        name: row.name.clone(),
+        source: row.source.clone(),
+        status: row.status,
+        model_digest: row.model_digest.clone(),
         variables: card.variables.iter().map(|v| v.name.clone()).collect(),
         training_rows: card.training.rows,
         auc: card.training.discrimination.auc,
-        created_at: row.6,
-        activated_at: row.7,
+        created_at: row.created_at,
+        activated_at: row.activated_at,
     }
 }
 
@@ -201,7 +195,7 @@ pub fn create(
                 scorecards::source.eq(source),
                 scorecards::model_json.eq(&json),
                 scorecards::model_digest.eq(&digest),
-                scorecards::status.eq("candidate"),
+                scorecards::status.eq(ScorecardStatus::Candidate),
                 scorecards::created_by.eq(principal.user_id),
                 scorecards::created_at.eq(now),
             ))
@@ -235,7 +229,7 @@ pub fn propose_activation(
 ) -> Result<Proposal, ApiError> {
     crate::db::write_tx(conn, |conn| {
         let (row, _) = load(conn, principal.org_id, id)?;
-        if row.3 == "active" {
+        if row.status == ScorecardStatus::Active {
             return Err(ApiError::conflict(
                 "ALREADY_ACTIVE",
                 format!("scorecard {id} is already the active model"),
@@ -244,7 +238,7 @@ pub fn propose_activation(
         maker_checker::refuse_if_pending(conn, principal.org_id, "scorecard", id)?;
         let payload = Payload::ScorecardActivation(ScorecardActivation {
             scorecard_id: id,
-            model_digest: row.4.clone(),
+            model_digest: row.model_digest.clone(),
         });
         payload.propose(
             conn,
@@ -269,7 +263,7 @@ pub fn activate(
 ) -> Result<(), ApiError> {
     let id = activation.scorecard_id;
     let (row, _) = load(conn, principal.org_id, id)?;
-    if row.4 != activation.model_digest {
+    if row.model_digest != activation.model_digest {
         return Err(ApiError::conflict(
             "MODEL_CHANGED",
             format!("scorecard {id} is not the model proposed"),
@@ -278,13 +272,13 @@ pub fn activate(
     diesel::update(
         scorecards::table
             .filter(scorecards::bank_id.eq(principal.org_id))
-            .filter(scorecards::status.eq("active")),
+            .filter(scorecards::status.eq(ScorecardStatus::Active)),
     )
-    .set(scorecards::status.eq("retired"))
+    .set(scorecards::status.eq(ScorecardStatus::Retired))
     .execute(conn)?;
     diesel::update(scorecards::table.find(id))
         .set((
-            scorecards::status.eq("active"),
+            scorecards::status.eq(ScorecardStatus::Active),
             scorecards::activated_at.eq(now),
         ))
         .execute(conn)?;
@@ -295,9 +289,9 @@ pub fn activate(
             action: "scorecard.activate",
             object_type: "scorecard",
             object_id: id.to_string(),
-            before: Some(&serde_json::json!({"status": row.3})),
+            before: Some(&serde_json::json!({"status": row.status})),
             after: Some(
-                &serde_json::json!({"status": "active", "model_digest": row.4, "proposal_id": proposal_id}),
+                &serde_json::json!({"status": ScorecardStatus::Active, "model_digest": row.model_digest, "proposal_id": proposal_id}),
             ),
             request_id,
         },

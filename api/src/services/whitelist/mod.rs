@@ -16,6 +16,7 @@ use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
 use crate::db::models::PatentRow;
 use crate::db::schema::{loans, organisations, patents, whitelist_criteria};
+use crate::domain::status::LoanStatus;
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::export::{Cell, Table};
@@ -210,7 +211,7 @@ pub fn list(
     let mut outstanding: HashMap<i64, i64> = HashMap::new();
     for (e, o) in loans::table
         .filter(loans::enterprise_id.eq_any(&ids))
-        .filter(loans::status.eq_any(["active", "overdue", "defaulted"]))
+        .filter(loans::status.eq_any(LoanStatus::LIVE))
         .select((loans::enterprise_id, loans::outstanding_fen))
         .load::<(i64, i64)>(conn)?
     {
