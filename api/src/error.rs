@@ -270,9 +270,7 @@ impl From<zhirong_engine::scorecard::ScorecardError> for ApiError {
     fn from(e: zhirong_engine::scorecard::ScorecardError) -> Self {
         use zhirong_engine::scorecard::ScorecardError as E;
         match e {
-            E::Io { .. } | E::Polars { .. } | E::NotConverged(_) | E::Singular => {
-                ApiError::Internal(format!("scorecard: {e}"))
-            }
+            E::Io { .. } | E::Polars { .. } => ApiError::Internal(format!("scorecard: {e}")),
             E::ModelJson(_) | E::ModelVersion { .. } | E::Invalid(_) | E::BreaksJson(_) => {
                 ApiError::bad_request("INVALID_SCORECARD", e.to_string(), Some("file"))
             }
@@ -294,5 +292,42 @@ impl From<zhirong_engine::pool::PoolError> for ApiError {
             E::Stress(_) => ApiError::bad_request("INVALID_STRESS", e.to_string(), Some("stress")),
             _ => ApiError::Internal(format!("pool: {e}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::ResponseError;
+    use zhirong_engine::pool::PoolError;
+    use zhirong_engine::scorecard::ScorecardError;
+
+    use super::*;
+
+    #[test]
+    fn an_engine_refusal_of_the_callers_input_is_a_4xx_naming_the_field_and_a_machine_fault_a_500()
+    {
+        let setting: ApiError = PoolError::Setting {
+            field: "rho",
+            reason: "must be in [0, 1)".into(),
+        }
+        .into();
+        assert_eq!(setting.status_code(), StatusCode::BAD_REQUEST);
+        assert_eq!(setting.code(), "INVALID_SETTING");
+        assert!(matches!(&setting, ApiError::BadRequest { field: Some(f), .. } if f == "rho"));
+
+        let data: ApiError = ScorecardError::TargetMissing("default".into()).into();
+        assert_eq!(data.code(), "INVALID_TRAINING_DATA");
+        let broken: ApiError = ScorecardError::Polars {
+            context: "fit".into(),
+            message: "out of memory".into(),
+        }
+        .into();
+        assert_eq!(broken.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+
+        let io: ApiError = zhirong_engine::EngineError::UnsupportedFormat {
+            path: "x.txt".into(),
+        }
+        .into();
+        assert_eq!(io.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

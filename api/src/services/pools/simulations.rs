@@ -251,16 +251,10 @@ pub fn queue(
     if let Some(h) = req.horizon_years {
         sim.horizon_years = h;
     }
-    sim.validate().map_err(|e| {
-        let field = match &e {
-            pool::PoolError::Setting { field, .. } => *field,
-            _ => "scenarios",
-        };
-        bad("INVALID_SETTING", e.to_string(), field)
-    })?;
+    // The engine's refusals name the setting (400 INVALID_SETTING / INVALID_STRESS, `error.rs`).
+    sim.validate()?;
     if let Some(s) = &req.stress {
-        s.validate()
-            .map_err(|e| bad("INVALID_STRESS", e.to_string(), "stress"))?;
+        s.validate()?;
     }
     let today = china_today(now);
     crate::db::write_tx(conn, |conn| {
