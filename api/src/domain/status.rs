@@ -23,8 +23,11 @@ macro_rules! status_enum {
             utoipa::ToSchema, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
         )]
         #[diesel(sql_type = Text)]
+        // The spellings are the variants in snake case (a test checks each against `as_str`):
+        // utoipa does not read a `rename` given through a macro fragment.
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+            $($(#[$vmeta])* $variant),+
         }
 
         impl $name {
@@ -214,7 +217,32 @@ status_enum! {
 
 #[cfg(test)]
 mod tests {
+    use serde::Serialize;
+
     use super::*;
+
+    /// serde's spelling (snake case of the variant) is the database's (`as_str`), for every value.
+    fn serde_spells_as_the_database<T: Serialize + Copy>(all: &[T], as_str: fn(T) -> &'static str) {
+        for v in all {
+            let json = serde_json::to_string(v).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", as_str(*v)));
+        }
+    }
+
+    #[test]
+    fn serde_and_the_database_spell_every_status_alike() {
+        serde_spells_as_the_database(ApplicationStatus::ALL, ApplicationStatus::as_str);
+        serde_spells_as_the_database(LoanStatus::ALL, LoanStatus::as_str);
+        serde_spells_as_the_database(PledgeStatus::ALL, PledgeStatus::as_str);
+        serde_spells_as_the_database(CoverageStatus::ALL, CoverageStatus::as_str);
+        serde_spells_as_the_database(ClaimStatus::ALL, ClaimStatus::as_str);
+        serde_spells_as_the_database(PoolStatus::ALL, PoolStatus::as_str);
+        serde_spells_as_the_database(DisposalStatus::ALL, DisposalStatus::as_str);
+        serde_spells_as_the_database(OfferStatus::ALL, OfferStatus::as_str);
+        serde_spells_as_the_database(ScorecardStatus::ALL, ScorecardStatus::as_str);
+        serde_spells_as_the_database(ProposalStatus::ALL, ProposalStatus::as_str);
+        serde_spells_as_the_database(SimulationStatus::ALL, SimulationStatus::as_str);
+    }
 
     #[test]
     fn every_status_reads_back_its_own_spelling() {
