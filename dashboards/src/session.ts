@@ -1,10 +1,11 @@
 // Who is signed in: tokens and role, kept for the browser tab (sessionStorage), and where each
 // role's view lives.
 import { ref } from 'vue';
+import type { components } from './api-schema';
 import type { Tokens } from './api-types';
 
-// The service's roles (Tokens.role is a plain string in its document).
-export type Role = 'enterprise_user' | 'bank_officer' | 'bank_manager' | 'gov_officer' | 'gov_manager' | 'admin';
+// The service's roles, as its document declares them.
+export type Role = components['schemas']['Role'];
 export type Scope = 'enterprise' | 'bank' | 'gov' | 'admin';
 
 export interface Session {
@@ -38,7 +39,7 @@ export function startSession(tokens: Tokens, username: string): Session {
   const started: Session = {
     access_token: tokens.access_token,
     refresh_token: tokens.refresh_token,
-    role: tokens.role as Role,
+    role: tokens.role,
     org_id: tokens.org_id,
     username,
   };

@@ -92,7 +92,7 @@ pub async fn logout(ctx: Ctx) -> Result<HttpResponse, ApiError> {
 pub struct Me {
     pub user_id: i64,
     pub username: String,
-    pub role: String,
+    pub role: crate::auth::Role,
     pub organisation: organisations::OrganisationView,
 }
 
@@ -105,7 +105,7 @@ pub async fn me(ctx: Ctx) -> Result<HttpResponse, ApiError> {
         Ok(Me {
             user_id: c.principal.user_id,
             username: c.principal.username.clone(),
-            role: c.principal.role.as_str().to_string(),
+            role: c.principal.role,
             organisation: organisations::organisation(conn, c.org())?,
         })
     })

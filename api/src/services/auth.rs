@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::auth::{Principal, jwt, password, throttle};
+use crate::auth::{Principal, Role, jwt, password, throttle};
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::User;
 use crate::db::schema::{refresh_tokens, users};
@@ -37,7 +37,7 @@ pub struct Tokens {
     /// Seconds until the access token expires.
     pub expires_in: i64,
     pub token_type: &'static str,
-    pub role: String,
+    pub role: Role,
     pub org_id: i64,
     pub user_id: i64,
 }
@@ -102,7 +102,9 @@ fn issue_pair(
         refresh_token: refresh,
         expires_in: jwt::ACCESS_TTL.num_seconds(),
         token_type: "Bearer",
-        role: user.role.clone(),
+        role: Role::parse(&user.role).ok_or_else(|| {
+            ApiError::Internal(format!("user {} has role {}", user.id, user.role))
+        })?,
         org_id: user.org_id,
         user_id: user.id,
     })

@@ -128,52 +128,54 @@ pub fn add_user(
 pub struct UserView {
     pub id: i64,
     pub username: String,
-    pub role: String,
+    pub role: Role,
     pub org_id: i64,
     pub disabled: bool,
 }
 
-pub fn list_users(conn: &mut DbConnection) -> Result<Vec<UserView>, ApiError> {
-    let rows: Vec<(i64, String, String, i64, bool)> = users::table
-        .select((
-            users::id,
-            users::username,
-            users::role,
-            users::org_id,
-            users::disabled,
-        ))
-        .order(users::id)
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, username, role, org_id, disabled)| UserView {
-            id,
-            username,
+/// A user as the operator sees it, read from its row.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: i64,
+    username: String,
+    role: String,
+    org_id: i64,
+    disabled: bool,
+}
+
+impl TryFrom<UserRow> for UserView {
+    type Error = ApiError;
+
+    fn try_from(u: UserRow) -> Result<Self, ApiError> {
+        let role = Role::parse(&u.role)
+            .ok_or_else(|| ApiError::Internal(format!("user {} has role {}", u.id, u.role)))?;
+        Ok(UserView {
+            id: u.id,
+            username: u.username,
             role,
-            org_id,
-            disabled,
+            org_id: u.org_id,
+            disabled: u.disabled,
         })
-        .collect())
+    }
+}
+
+pub fn list_users(conn: &mut DbConnection) -> Result<Vec<UserView>, ApiError> {
+    users::table
+        .select(UserRow::as_select())
+        .order(users::id)
+        .load(conn)?
+        .into_iter()
+        .map(UserView::try_from)
+        .collect()
 }
 
 pub fn user_view(conn: &mut DbConnection, id: i64) -> Result<UserView, ApiError> {
-    let (id, username, role, org_id, disabled) = users::table
+    users::table
         .find(id)
-        .select((
-            users::id,
-            users::username,
-            users::role,
-            users::org_id,
-            users::disabled,
-        ))
-        .first::<(i64, String, String, i64, bool)>(conn)?;
-    Ok(UserView {
-        id,
-        username,
-        role,
-        org_id,
-        disabled,
-    })
+        .select(UserRow::as_select())
+        .first(conn)?
+        .try_into()
 }
 
 /// Disables or re-enables a user. Disabling also ends every session (and the disabled flag is
