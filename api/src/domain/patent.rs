@@ -4,8 +4,10 @@
 //! documents them, and as the upload template lays them out; and their conversion into the
 //! engine's input.
 //!
-//! A new indicator is a field here, its template column beside it, and a migration pair. The
-//! engine declares its input once more (`PatentInput`), with the `From` below between the two.
+//! A new indicator is a field here, its template column and example cell beside it, and a
+//! migration pair; one the model uses is also a field of the engine's `PatentInput` (its one
+//! declaration of the input, with its column in `engine/src/schema.rs`) and a line of the `From`
+//! below.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -15,9 +17,12 @@ use zhirong_engine::valuation::{LegalStatus, PatentInput, PatentType};
 use super::PatentNumber;
 use crate::db::schema::patents;
 
-/// A patent's fields, checked (`services::patents::check_fields` makes them from text; the demo
-/// generator builds them directly). Writing them sets every column, `None` as NULL: clearing a
-/// grant date or a fee date is an edit too. The typed columns are stored in their spelling.
+// Checked values: `services::patents::check_fields` makes them from text, the demo generator
+// builds them. Writing them sets every column, `None` as NULL (clearing a grant date or a fee
+// date is an edit too); the typed columns are stored in their spelling.
+/// The fields of one patent: the valuation inputs of VALUATION.md with the number in
+/// `patent_number`, plus title and co-ownership. In a request body, counts may also be numeric
+/// strings, and an empty value is an unknown one.
 #[derive(
     Debug,
     Clone,

@@ -61,7 +61,7 @@ pub fn count_minimum(column: &str) -> i64 {
     if column == col::FAMILY_SIZE { 1 } else { 0 }
 }
 
-/// A count of `column`, one of [`col::COUNTS`].
+/// A count of `column`: one of [`col::COUNTS`] (any other count is held to at least 0).
 pub fn check_count(column: &str, value: i64) -> std::result::Result<(), ValueProblem> {
     if value < 0 {
         Err(ValueProblem::NegativeCount(value))

@@ -66,7 +66,7 @@ pub struct UnknownPatentType(pub String);
 impl FromStr for PatentType {
     type Err = UnknownPatentType;
 
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s).ok_or_else(|| UnknownPatentType(s.to_owned()))
     }
 }
@@ -74,7 +74,7 @@ impl FromStr for PatentType {
 impl TryFrom<String> for PatentType {
     type Error = UnknownPatentType;
 
-    fn try_from(s: String) -> std::result::Result<Self, Self::Error> {
+    fn try_from(s: String) -> Result<Self, Self::Error> {
         Self::parse(&s).ok_or(UnknownPatentType(s))
     }
 }
@@ -149,7 +149,7 @@ pub struct UnknownLegalStatus(pub String);
 impl FromStr for LegalStatus {
     type Err = UnknownLegalStatus;
 
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s).ok_or_else(|| UnknownLegalStatus(s.to_owned()))
     }
 }
@@ -157,7 +157,7 @@ impl FromStr for LegalStatus {
 impl TryFrom<String> for LegalStatus {
     type Error = UnknownLegalStatus;
 
-    fn try_from(s: String) -> std::result::Result<Self, Self::Error> {
+    fn try_from(s: String) -> Result<Self, Self::Error> {
         Self::parse(&s).ok_or(UnknownLegalStatus(s))
     }
 }
