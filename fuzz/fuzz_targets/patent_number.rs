@@ -4,7 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zhirong_api::domain::{PatentNumber, PatentType};
+use zhirong_api::domain::PatentNumber;
+use zhirong_engine::valuation::PatentType;
 
 const TYPES: [PatentType; 3] = [
     PatentType::Invention,

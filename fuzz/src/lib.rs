@@ -7,6 +7,8 @@ use std::io::Write as _;
 use chrono::NaiveDate;
 use zhirong_api::services::patents::upload::{self, RowProblem, Upload};
 use zhirong_api::services::{financials, patents};
+use zhirong_engine::schema;
+use zhirong_engine::valuation::{PatentInput, input};
 
 /// Replaces libfuzzer-sys's panic hook, which aborts on every panic, even one the code under
 /// test catches (the .xlsx reader contains calamine's panics), by one that prints a line. A
@@ -71,9 +73,31 @@ pub fn check_patent_upload(file: &Upload) -> Outcome {
     check_upload(file, &patents::COLUMNS, |get| {
         patents::check_fields(get, today).inspect(|f| {
             assert_eq!(f.patent_number.patent_type(), f.patent_type);
-            assert!(f.filing_date <= today);
             assert!(f.grant_date.is_none_or(|g| g >= f.filing_date));
-            assert!(f.family_size >= 1);
+            // An accepted patent keeps the engine's value rules: the engine takes it as it is.
+            let input = PatentInput::from(f);
+            assert!(input::check_filing_date(input.filing_date, today).is_ok());
+            for (column, count) in schema::input::COUNTS.into_iter().zip([
+                input.claims,
+                input.forward_citations,
+                input.backward_citations,
+                input.family_size,
+                input.inventors,
+                input.transfers,
+                input.licenses,
+                input.litigations,
+                input.invalidation_requests,
+            ]) {
+                assert!(
+                    input::check_count(column, count).is_ok(),
+                    "{column} {count}"
+                );
+            }
+            assert!(
+                input
+                    .royalty_rate
+                    .is_none_or(|r| input::check_royalty_rate(r).is_ok())
+            );
         })
     })
 }

@@ -16,7 +16,8 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use zhirong_api::domain::{PatentNumber, PatentType};
+use zhirong_api::domain::PatentNumber;
+use zhirong_engine::valuation::PatentType;
 use zhirong_tests::{Backend, Client, DEMO_PASSWORD, Server, TestDb, load_demo};
 
 const HEADER: &str = "patent_number,patent_type,title,filing_date,grant_date,legal_status,ipc_main,claims,forward_citations,backward_citations,family_size,inventors,transfers,licenses,litigations,invalidation_requests,fee_paid_until,revenue_fen,royalty_rate,co_owners,co_owner_consent";

@@ -784,7 +784,8 @@ impl Drop for DemoProvider {
 /// 2020, granted 2022, H04L, fees paid until `fee_paid_until`, RMB 5 m revenue), numbered
 /// `serial` of 2020 and titled `title`.
 pub fn plain_patent(serial: u32, title: &str, fee_paid_until: &str) -> serde_json::Value {
-    use zhirong_api::domain::{PatentNumber, PatentType};
+    use zhirong_api::domain::PatentNumber;
+    use zhirong_engine::valuation::PatentType;
     let number = PatentNumber::new_style(2020, PatentType::Invention, serial).to_string();
     serde_json::json!({"patent_number": number, "patent_type": "invention", "title": title,
         "filing_date": "2020-03-01", "grant_date": "2022-05-10", "legal_status": "valid",

@@ -894,7 +894,7 @@ impl World {
     fn patent_number(&self) -> String {
         zhirong_api::domain::PatentNumber::new_style(
             2020,
-            zhirong_api::domain::PatentType::Invention,
+            zhirong_engine::valuation::PatentType::Invention,
             9_700_000 + self.next(),
         )
         .to_string()

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use zhirong_api::db::schema::{
     audit_log, fund_pools, organisations, pool_banks, pool_coverage, pool_rules,
 };
-use zhirong_api::domain::{PatentNumber, PatentType};
+use zhirong_api::domain::PatentNumber;
+use zhirong_engine::valuation::PatentType;
 use zhirong_tests::{
     Backend, Client, DEMO_PASSWORD, InProcessServer, TestDb, load_demo, on_both_backends,
     plain_patent, principal_of,

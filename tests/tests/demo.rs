@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use zhirong_api::auth::password;
 use zhirong_api::db::DbConnection;
-use zhirong_api::domain::{PatentNumber, PatentType, Uscc};
+use zhirong_api::domain::{PatentNumber, Uscc};
+use zhirong_engine::valuation::PatentType;
 use zhirong_tests::{Backend, TestDb, on_both_backends, run, stderr, stdout, zhirong};
 
 #[derive(QueryableByName)]

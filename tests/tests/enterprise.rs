@@ -6,7 +6,8 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
-use zhirong_api::domain::{PatentNumber, PatentType};
+use zhirong_api::domain::PatentNumber;
+use zhirong_engine::valuation::PatentType;
 use zhirong_tests::{
     Backend, Client, DEMO_PASSWORD, Server, TestDb, load_demo, on_both_backends, run, stderr, xlsx,
     zhirong,

@@ -18,7 +18,8 @@ use diesel::prelude::*;
 use serde_json::json;
 use zhirong_api::db::schema::{applications, audit_log, loans, patents, pledges, repayments};
 use zhirong_api::db::{DatabaseUrl, DbConnection, audit};
-use zhirong_api::domain::{PatentNumber, PatentType};
+use zhirong_api::domain::PatentNumber;
+use zhirong_engine::valuation::PatentType;
 use zhirong_tests::{
     Backend, Client, DEMO_PASSWORD, Server, TestDb, load_demo, plain_patent, principal_of, run,
     stderr, zhirong,

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::*;
+use crate::domain::PatentFields;
 use crate::domain::status::{
     ApplicationStatus, ClaimStatus, CoverageStatus, LoanStatus, PledgeStatus, PoolStatus,
 };
@@ -71,34 +72,6 @@ pub struct NewUser {
     pub org_id: i64,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = patents)]
-pub struct NewPatent {
-    pub owner_org_id: i64,
-    pub patent_number: String,
-    pub patent_type: String,
-    pub title: String,
-    pub filing_date: NaiveDate,
-    pub grant_date: Option<NaiveDate>,
-    pub legal_status: String,
-    pub ipc_main: Option<String>,
-    pub claims: i32,
-    pub forward_citations: i32,
-    pub backward_citations: i32,
-    pub family_size: i32,
-    pub inventors: i32,
-    pub transfers: i32,
-    pub licenses: i32,
-    pub litigations: i32,
-    pub invalidation_requests: i32,
-    pub fee_paid_until: Option<NaiveDate>,
-    pub revenue_fen: Option<i64>,
-    pub royalty_rate: Option<f64>,
-    pub co_owners: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -298,36 +271,26 @@ pub struct AuditRow {
     pub hash: String,
 }
 
-/// A patent as read back, with the enterprise view's columns.
+/// A patent as read back: its fields (written through [`PatentFields`] too) and the platform's
+/// bookkeeping. It reads as its fields (`row.legal_status`), which is what most readers want.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = patents)]
 pub struct PatentRow {
     pub id: i64,
     pub owner_org_id: i64,
-    pub patent_number: String,
-    pub patent_type: String,
-    pub title: String,
-    pub filing_date: NaiveDate,
-    pub grant_date: Option<NaiveDate>,
-    pub legal_status: String,
-    pub ipc_main: Option<String>,
-    pub claims: i32,
-    pub forward_citations: i32,
-    pub backward_citations: i32,
-    pub family_size: i32,
-    pub inventors: i32,
-    pub transfers: i32,
-    pub licenses: i32,
-    pub litigations: i32,
-    pub invalidation_requests: i32,
-    pub fee_paid_until: Option<NaiveDate>,
-    pub revenue_fen: Option<i64>,
-    pub royalty_rate: Option<f64>,
-    pub co_owners: i32,
-    pub co_owner_consent: bool,
+    #[diesel(embed)]
+    pub fields: PatentFields,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub removed_at: Option<NaiveDateTime>,
+}
+
+impl std::ops::Deref for PatentRow {
+    type Target = PatentFields;
+
+    fn deref(&self) -> &PatentFields {
+        &self.fields
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use zhirong_engine::valuation::explain::{self, add_months_clamped, add_years_clamped};
-use zhirong_engine::valuation::{PatentType as EnginePatentType, ValuationParams};
+use zhirong_engine::valuation::{LegalStatus, PatentType, ValuationParams};
 
 use super::catalogue::{
     BANKS, DISTRICTS, GIVEN, GUARANTOR, INDUSTRIES, NAME_FIRST, NAME_SECOND, RISK_EVENT_TYPES,
@@ -16,7 +16,7 @@ use crate::domain::schedule::{RepaymentMethod, schedule};
 use crate::domain::status::{
     ApplicationStatus, ClaimStatus, CoverageStatus, LoanStatus, PledgeStatus,
 };
-use crate::domain::{PatentNumber, PatentType, Uscc};
+use crate::domain::{PatentFields, PatentNumber, Uscc};
 
 const SEED: u64 = 0x5A48_4952_4F4E_4731; // "ZHIRONG1"
 const YUAN: i64 = 100;
@@ -41,29 +41,11 @@ pub struct Org {
     pub contact_phone: Option<String>,
 }
 
-pub struct Patent {
+/// A patent of the demo: its owner (index into `DemoData::orgs`) and its fields, as the
+/// service would store them.
+pub struct OwnedPatent {
     pub owner: usize,
-    pub number: String,
-    pub patent_type: PatentType,
-    pub title: String,
-    pub filing_date: NaiveDate,
-    pub grant_date: Option<NaiveDate>,
-    pub legal_status: &'static str,
-    pub ipc_main: String,
-    pub claims: i32,
-    pub forward_citations: i32,
-    pub backward_citations: i32,
-    pub family_size: i32,
-    pub inventors: i32,
-    pub transfers: i32,
-    pub licenses: i32,
-    pub litigations: i32,
-    pub invalidation_requests: i32,
-    pub fee_paid_until: Option<NaiveDate>,
-    pub revenue_fen: Option<i64>,
-    pub royalty_rate: Option<f64>,
-    pub co_owners: i32,
-    pub expiry: NaiveDate,
+    pub fields: PatentFields,
 }
 
 pub struct Rule {
@@ -201,7 +183,7 @@ pub struct DemoLogins {
 pub struct DemoData {
     pub as_of: NaiveDate,
     pub orgs: Vec<Org>,
-    pub patents: Vec<Patent>,
+    pub patents: Vec<OwnedPatent>,
     pub pools: Vec<Pool>,
     pub applications: Vec<Application>,
     pub loans: Vec<Loan>,
@@ -217,12 +199,12 @@ pub struct DemoData {
 
 /// The statutory term of VALUATION.md, through the engine's own rule.
 fn term_years(t: PatentType, filing: NaiveDate) -> i32 {
-    let t = match t {
-        PatentType::Invention => EnginePatentType::Invention,
-        PatentType::UtilityModel => EnginePatentType::UtilityModel,
-        PatentType::Design => EnginePatentType::Design,
-    };
     explain::term_years(t, filing, &ValuationParams::default())
+}
+
+/// The day a patent's statutory term ends.
+fn expiry(p: &PatentFields) -> NaiveDate {
+    add_years_clamped(p.filing_date, term_years(p.patent_type, p.filing_date))
 }
 
 /// Interest for `days` days on `principal` at `rate_bp` a year (actual/365), half away from zero.
@@ -478,7 +460,7 @@ impl Generator {
         }
     }
 
-    fn patent(&mut self, owner: usize, industry: &super::catalogue::Industry) -> Patent {
+    fn patent(&mut self, owner: usize, industry: &super::catalogue::Industry) -> OwnedPatent {
         let as_of = self.as_of;
         let patent_type = [
             PatentType::Invention,
@@ -504,19 +486,19 @@ impl Generator {
             _ => filing_date + Duration::days(self.rng.range(150, 400)),
         };
         let (grant_date, mut legal_status) = if grant_date > as_of {
-            (None, "pending")
+            (None, LegalStatus::Pending)
         } else if expiry <= as_of {
-            (Some(grant_date), "expired")
+            (Some(grant_date), LegalStatus::Expired)
         } else {
             let r = self.rng.unit();
             let status = if r < 0.03 {
-                "lapsed"
+                LegalStatus::Lapsed
             } else if r < 0.04 {
-                "under_invalidation"
+                LegalStatus::UnderInvalidation
             } else if r < 0.045 {
-                "invalidated"
+                LegalStatus::Invalidated
             } else {
-                "valid"
+                LegalStatus::Valid
             };
             (Some(grant_date), status)
         };
@@ -530,7 +512,7 @@ impl Generator {
         };
         let last_anniversary = add_years_clamped(next_anniversary, -1);
         let fee_paid_until = match legal_status {
-            "valid" | "under_invalidation" => {
+            LegalStatus::Valid | LegalStatus::UnderInvalidation => {
                 let r = self.rng.unit();
                 if r < 0.05
                     && add_months_clamped(last_anniversary, 6) >= as_of
@@ -543,17 +525,17 @@ impl Generator {
                     Some(next_anniversary)
                 }
             }
-            "lapsed" => {
+            LegalStatus::Lapsed => {
                 let lapsed_at = add_years_clamped(last_anniversary, -(self.rng.range(1, 2) as i32));
                 if lapsed_at <= filing_date {
-                    legal_status = "valid";
+                    legal_status = LegalStatus::Valid;
                     Some(next_anniversary)
                 } else {
                     Some(lapsed_at)
                 }
             }
-            "expired" => Some(expiry),
-            _ => None,
+            LegalStatus::Expired => Some(expiry),
+            LegalStatus::Pending | LegalStatus::Invalidated => None,
         };
         let ipc_main = (*self.rng.pick(industry.ipc)).to_string();
         let title = match patent_type {
@@ -595,27 +577,26 @@ impl Generator {
         } else {
             1
         };
-        let number = loop {
+        let patent_number = loop {
             let serial = self.rng.range(1, 9_999_999) as u32;
-            let n = PatentNumber::new_style(filing_year as u16, patent_type, serial).to_string();
-            if self.used_numbers.insert(n.clone()) {
+            let n = PatentNumber::new_style(filing_year as u16, patent_type, serial);
+            if self.used_numbers.insert(n.to_string()) {
                 break n;
             }
         };
         let invalidation_requests = match legal_status {
-            "under_invalidation" | "invalidated" => self.rng.range(1, 2),
+            LegalStatus::UnderInvalidation | LegalStatus::Invalidated => self.rng.range(1, 2),
             _ if self.rng.chance(0.01) => 1,
             _ => 0,
         };
-        Patent {
-            owner,
-            number,
+        let fields = PatentFields {
+            patent_number,
             patent_type,
             title,
             filing_date,
             grant_date,
             legal_status,
-            ipc_main,
+            ipc_main: Some(ipc_main),
             claims: claims as i32,
             forward_citations: forward as i32,
             backward_citations: backward as i32,
@@ -645,8 +626,9 @@ impl Generator {
                 None
             },
             co_owners: if self.rng.chance(0.05) { 1 } else { 0 },
-            expiry,
-        }
+            co_owner_consent: false,
+        };
+        OwnedPatent { owner, fields }
     }
 
     /// Patents of `enterprise` that a bank would take: valid, fees known and paid, at least a
@@ -663,10 +645,10 @@ impl Generator {
             .enumerate()
             .filter(|(i, p)| {
                 p.owner == enterprise
-                    && p.legal_status == "valid"
-                    && p.patent_type != PatentType::Design
-                    && p.fee_paid_until.is_some_and(|f| f > self.as_of)
-                    && p.expiry > add_years_clamped(until, 1)
+                    && p.fields.legal_status == LegalStatus::Valid
+                    && p.fields.patent_type != PatentType::Design
+                    && p.fields.fee_paid_until.is_some_and(|f| f > self.as_of)
+                    && expiry(&p.fields) > add_years_clamped(until, 1)
                     && !taken.contains(i)
             })
             .map(|(i, _)| i)
@@ -1212,19 +1194,19 @@ impl Generator {
                 .unwrap_or(0)
         };
         // What the patents and loans already say.
-        let patent_facts: Vec<(usize, usize, &'static str, Option<NaiveDate>)> = self
+        let patent_facts: Vec<(usize, usize, LegalStatus, Option<NaiveDate>)> = self
             .data
             .patents
             .iter()
             .enumerate()
-            .map(|(i, p)| (i, p.owner, p.legal_status, p.fee_paid_until))
+            .map(|(i, p)| (i, p.owner, p.fields.legal_status, p.fields.fee_paid_until))
             .collect();
         for (i, owner, status, fee) in patent_facts {
             match (status, fee) {
-                ("valid" | "under_invalidation", Some(f)) if f <= as_of => {
+                (LegalStatus::Valid | LegalStatus::UnderInvalidation, Some(f)) if f <= as_of => {
                     self.event(owner, type_of("fee_grace"), f + Duration::days(1), Some(i))
                 }
-                ("lapsed", Some(f))
+                (LegalStatus::Lapsed, Some(f))
                     if add_months_clamped(f, 6) + Duration::days(1) + Duration::days(3 * 365)
                         > as_of =>
                 {
@@ -1237,7 +1219,7 @@ impl Generator {
                 }
                 _ => {}
             }
-            if status == "under_invalidation" {
+            if status == LegalStatus::UnderInvalidation {
                 let on = self.days_before(20, 200);
                 self.event(owner, type_of("invalidation_request"), on, Some(i));
             }
@@ -1346,7 +1328,7 @@ impl Generator {
         {
             let patent = &self.data.patents[pledge.patent];
             let Some(loan) = pledge.loan else { continue };
-            if let Some(f) = patent.fee_paid_until.filter(|f| *f < as_of) {
+            if let Some(f) = patent.fields.fee_paid_until.filter(|f| *f < as_of) {
                 let grace_ends = add_months_clamped(f, 6);
                 let days_left = (grace_ends - as_of).num_days();
                 new_alerts.push(Alert {
@@ -1356,8 +1338,8 @@ impl Generator {
                     patent: Some(pledge.patent),
                     kind: "fee_grace",
                     severity: "warning",
-                    message: format!("质押专利 {} 年费未缴，滞纳期剩余 {} 天（至 {}）", patent.number, days_left, grace_ends),
-                    details: serde_json::json!({"patent_number": patent.number, "fee_paid_until": f, "grace_ends": grace_ends, "days_left": days_left}),
+                    message: format!("质押专利 {} 年费未缴，滞纳期剩余 {} 天（至 {}）", patent.fields.patent_number, days_left, grace_ends),
+                    details: serde_json::json!({"patent_number": patent.fields.patent_number, "fee_paid_until": f, "grace_ends": grace_ends, "days_left": days_left}),
                     raised_on: f + Duration::days(1),
                 });
             }
@@ -1431,11 +1413,11 @@ mod tests {
         assert_eq!(
             a.patents
                 .iter()
-                .map(|p| p.number.clone())
+                .map(|p| p.fields.patent_number.clone())
                 .collect::<Vec<_>>(),
             b.patents
                 .iter()
-                .map(|p| p.number.clone())
+                .map(|p| p.fields.patent_number.clone())
                 .collect::<Vec<_>>()
         );
     }

@@ -19,7 +19,8 @@ use crate::db::models::*;
 use crate::db::schema::*;
 use crate::db::{DbConnection, DbError};
 use crate::domain::status::{LoanStatus, PoolStatus};
-use zhirong_engine::valuation::value_patent;
+use crate::services::patents::write_patent;
+use zhirong_engine::valuation::{PatentInput, value_patent};
 
 pub use generate::{DemoData, generate};
 
@@ -230,34 +231,7 @@ fn insert_all(
 
     let mut patent_ids = Vec::with_capacity(data.patents.len());
     for p in &data.patents {
-        let id: i64 = diesel::insert_into(patents::table)
-            .values(NewPatent {
-                owner_org_id: org_ids[p.owner],
-                patent_number: p.number.clone(),
-                patent_type: p.patent_type.as_str().to_string(),
-                title: p.title.clone(),
-                filing_date: p.filing_date,
-                grant_date: p.grant_date,
-                legal_status: p.legal_status.to_string(),
-                ipc_main: Some(p.ipc_main.clone()),
-                claims: p.claims,
-                forward_citations: p.forward_citations,
-                backward_citations: p.backward_citations,
-                family_size: p.family_size,
-                inventors: p.inventors,
-                transfers: p.transfers,
-                licenses: p.licenses,
-                litigations: p.litigations,
-                invalidation_requests: p.invalidation_requests,
-                fee_paid_until: p.fee_paid_until,
-                revenue_fen: p.revenue_fen,
-                royalty_rate: p.royalty_rate,
-                co_owners: p.co_owners,
-                created_at: now,
-                updated_at: now,
-            })
-            .returning(patents::id)
-            .get_result(conn)?;
+        let id = write_patent(conn, org_ids[p.owner], &p.fields, None, now)?;
         patent_ids.push(id);
     }
 
@@ -384,8 +358,7 @@ fn insert_all(
         // is in the demo; its status then may have been better).
         let collateral_fen = p.registration_date.and_then(|on| {
             let row = rows.get(&patent_ids[p.patent])?;
-            let input = crate::services::valuations::input_of(row).ok()?;
-            Some(value_patent(&input, on, &params).collateral_fen)
+            Some(value_patent(&PatentInput::from(&row.fields), on, &params).collateral_fen)
         });
         diesel::insert_into(pledges::table)
             .values(NewPledge {

@@ -3,6 +3,7 @@
 pub mod industry;
 pub mod instant;
 pub mod money;
+pub mod patent;
 pub mod patent_number;
 pub mod schedule;
 pub mod status;
@@ -10,5 +11,6 @@ pub mod text;
 pub mod uscc;
 
 pub use money::Fen;
-pub use patent_number::{PatentNumber, PatentType};
+pub use patent::PatentFields;
+pub use patent_number::PatentNumber;
 pub use uscc::Uscc;

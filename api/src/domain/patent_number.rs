@@ -6,52 +6,27 @@
 
 use std::fmt;
 
+use zhirong_engine::valuation::PatentType;
+
 const WEIGHTS: [u32; 12] = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
 
-/// The patent type a number's type digit declares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PatentType {
-    Invention,
-    UtilityModel,
-    Design,
+/// The patent type a new-style application number's type digit declares (PCT national-phase
+/// digits 8 and 9 also map to invention and utility model).
+fn type_of_digit(d: u8) -> Option<PatentType> {
+    match d {
+        b'1' | b'8' => Some(PatentType::Invention),
+        b'2' | b'9' => Some(PatentType::UtilityModel),
+        b'3' => Some(PatentType::Design),
+        _ => None,
+    }
 }
 
-impl PatentType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Invention => "invention",
-            Self::UtilityModel => "utility_model",
-            Self::Design => "design",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "invention" => Some(Self::Invention),
-            "utility_model" => Some(Self::UtilityModel),
-            "design" => Some(Self::Design),
-            _ => None,
-        }
-    }
-
-    /// The type digit of a new-style application number (PCT national-phase digits 8 and 9 also
-    /// map to invention and utility model).
-    fn from_digit(d: u8) -> Option<Self> {
-        match d {
-            b'1' | b'8' => Some(Self::Invention),
-            b'2' | b'9' => Some(Self::UtilityModel),
-            b'3' => Some(Self::Design),
-            _ => None,
-        }
-    }
-
-    pub fn digit(self) -> u8 {
-        match self {
-            Self::Invention => 1,
-            Self::UtilityModel => 2,
-            Self::Design => 3,
-        }
+/// The type digit a new number of `patent_type` gets.
+fn digit_of_type(patent_type: PatentType) -> u8 {
+    match patent_type {
+        PatentType::Invention => 1,
+        PatentType::UtilityModel => 2,
+        PatentType::Design => 3,
     }
 }
 
@@ -133,7 +108,7 @@ impl PatentNumber {
         }
         let type_pos = if body.len() == 12 { 4 } else { 2 };
         let type_digit = body.as_bytes()[type_pos];
-        if PatentType::from_digit(type_digit).is_none() {
+        if type_of_digit(type_digit).is_none() {
             return Err(PatentNumberError::TypeDigit {
                 position: type_pos + 1,
                 found: type_digit as char,
@@ -165,7 +140,7 @@ impl PatentNumber {
         let body = format!(
             "{:04}{}{:07}",
             year % 10_000,
-            patent_type.digit(),
+            digit_of_type(patent_type),
             serial % 10_000_000
         );
         let check = check_of(body.as_bytes());
@@ -174,11 +149,28 @@ impl PatentNumber {
 
     pub fn patent_type(&self) -> PatentType {
         let pos = if self.0.len() == 14 { 4 } else { 2 };
-        PatentType::from_digit(self.0.as_bytes()[pos]).unwrap_or(PatentType::Invention)
+        type_of_digit(self.0.as_bytes()[pos]).unwrap_or(PatentType::Invention)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// The stored form, for the database.
+impl From<PatentNumber> for String {
+    fn from(n: PatentNumber) -> String {
+        n.0
+    }
+}
+
+/// A number read back from the database is parsed like any other (it was stored normalised, so
+/// it reads back unchanged).
+impl TryFrom<String> for PatentNumber {
+    type Error = PatentNumberError;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
     }
 }
 

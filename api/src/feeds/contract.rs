@@ -25,6 +25,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use zhirong_engine::risk::EventType;
+use zhirong_engine::valuation::LegalStatus;
 
 use crate::domain::{PatentNumber, Uscc};
 
@@ -75,7 +76,7 @@ pub struct Page {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatentChange {
     FeePaid { until: NaiveDate },
-    Status { legal_status: &'static str },
+    Status { legal_status: LegalStatus },
     InvalidationRequest,
     Transfer { new_owner: Uscc },
     Licence,
@@ -154,12 +155,13 @@ impl Record {
     }
 }
 
-const LEGAL_STATUSES: [&str; 5] = [
-    "valid",
-    "under_invalidation",
-    "lapsed",
-    "invalidated",
-    "expired",
+/// The statuses a `status_change` may set: a feed never makes a patent pending again.
+const FEED_STATUSES: [LegalStatus; 5] = [
+    LegalStatus::Valid,
+    LegalStatus::UnderInvalidation,
+    LegalStatus::Lapsed,
+    LegalStatus::Invalidated,
+    LegalStatus::Expired,
 ];
 
 fn text<'a>(v: &'a serde_json::Value, field: &str) -> Result<&'a str, String> {
@@ -210,11 +212,14 @@ pub fn check(kind: FeedKind, v: &serde_json::Value, today: NaiveDate) -> Result<
                 },
                 "status_change" => {
                     let s = text(v, "legal_status")?;
-                    let legal_status =
-                        LEGAL_STATUSES.iter().find(|x| **x == s).ok_or_else(|| {
+                    let legal_status = s
+                        .parse::<LegalStatus>()
+                        .ok()
+                        .filter(|status| FEED_STATUSES.contains(status))
+                        .ok_or_else(|| {
                             format!(
                                 "legal_status {s:?} is not one of {}",
-                                LEGAL_STATUSES.join(", ")
+                                FEED_STATUSES.map(LegalStatus::as_str).join(", ")
                             )
                         })?;
                     PatentChange::Status { legal_status }
@@ -301,8 +306,11 @@ mod tests {
 
     #[test]
     fn a_fee_payment_is_read_with_its_new_date() {
-        let number =
-            PatentNumber::new_style(2013, crate::domain::PatentType::Invention, 10_699_744);
+        let number = PatentNumber::new_style(
+            2013,
+            zhirong_engine::valuation::PatentType::Invention,
+            10_699_744,
+        );
         let r = check(
             FeedKind::Patent,
             &json!({"id": "p-1", "patent_number": format!("ZL{number}"), "event": "fee_paid",
@@ -345,14 +353,15 @@ mod tests {
         }
         let err = check(
             FeedKind::Patent,
-            &json!({"id": "p", "patent_number": PatentNumber::new_style(2013, crate::domain::PatentType::Invention, 1).to_string(), "event": "status_change",
+            &json!({"id": "p", "patent_number": PatentNumber::new_style(2013, zhirong_engine::valuation::PatentType::Invention, 1).to_string(), "event": "status_change",
                     "legal_status": "sleeping", "occurred_on": "2026-11-01"}),
             today(),
         )
         .unwrap_err();
         assert!(err.contains("legal_status"), "{err}");
         let number =
-            PatentNumber::new_style(2013, crate::domain::PatentType::Invention, 2).to_string();
+            PatentNumber::new_style(2013, zhirong_engine::valuation::PatentType::Invention, 2)
+                .to_string();
         let r = check(
             FeedKind::Patent,
             &json!({"id": "b", "patent_number": number, "event": "record", "forward_citations": 31,

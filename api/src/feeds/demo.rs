@@ -49,11 +49,15 @@ impl DemoStream {
                     )
                 })
             })
-            .map(|p| data.patents[p.patent].number.clone())
+            .map(|p| data.patents[p.patent].fields.patent_number.to_string())
             .collect();
         Self {
             today,
-            patents: data.patents.iter().map(|p| p.number.clone()).collect(),
+            patents: data
+                .patents
+                .iter()
+                .map(|p| p.fields.patent_number.to_string())
+                .collect(),
             pledged,
             usccs: data
                 .orgs

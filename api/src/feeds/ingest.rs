@@ -13,6 +13,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use zhirong_engine::valuation::LegalStatus;
 
 use super::contract::{FeedKind, Page, PatentChange, Record, check, record_id};
 use crate::db::DbConnection;
@@ -117,6 +118,8 @@ fn apply(
             else {
                 return Ok(None);
             };
+            let status = LegalStatus::try_from(status)
+                .map_err(|e| ApiError::Internal(format!("patent {id}: {e}")))?;
             let reference = format!("{source}:{}", p.id);
             let on = p.occurred_on;
             let target = patents::table.find(id);
@@ -151,24 +154,24 @@ fn apply(
                 PatentChange::Status { legal_status } => {
                     diesel::update(target)
                         .set((
-                            patents::legal_status.eq(*legal_status),
+                            patents::legal_status.eq(legal_status.as_str()),
                             patents::updated_at.eq(now),
                         ))
                         .execute(conn)?;
-                    if *legal_status == "lapsed" && status != "lapsed" {
+                    if *legal_status == LegalStatus::Lapsed && status != LegalStatus::Lapsed {
                         ip_event(conn, "patent_lapsed", on)?;
                     }
                 }
                 PatentChange::InvalidationRequest => {
-                    let next = if status == "valid" {
-                        "under_invalidation"
+                    let next = if status == LegalStatus::Valid {
+                        LegalStatus::UnderInvalidation
                     } else {
-                        status.as_str()
+                        status
                     };
                     diesel::update(target)
                         .set((
                             patents::invalidation_requests.eq(patents::invalidation_requests + 1),
-                            patents::legal_status.eq(next),
+                            patents::legal_status.eq(next.as_str()),
                             patents::updated_at.eq(now),
                         ))
                         .execute(conn)?;

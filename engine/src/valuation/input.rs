@@ -4,8 +4,13 @@
 //! documented dtypes, or a list of problems each naming the 1-based data row, the column and what
 //! is wrong. Strict mode rejects the batch on any problem; the lenient mode keeps the valid rows
 //! and returns the others with their reasons.
+//!
+//! The rules a value must keep (counts, the family, the royalty rate, the filing date) are
+//! written once, as the `check_*` functions below: the batch check applies them row by row, its
+//! fast path to whole columns, and the service to each patent it is given.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -14,6 +19,79 @@ use serde::Serialize;
 use super::{LegalStatus, PatentInput, PatentType};
 use crate::error::{BadInput, EngineError, InputProblem, Result};
 use crate::schema::input as col;
+
+/// A value that breaks a rule of the input (VALUATION.md, "Bad input"). Its `Display` is the
+/// engine's wording; the service words the same problem for its own readers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueProblem {
+    /// A count below zero.
+    NegativeCount(i64),
+    /// A `family_size` below 1: the home filing is part of the family.
+    EmptyFamily(i64),
+    /// A `royalty_rate` not strictly between 0 and 1.
+    RoyaltyRate(f64),
+    /// A `filing_date` after the valuation date.
+    FiledAfter {
+        filing_date: NaiveDate,
+        as_of: NaiveDate,
+    },
+}
+
+impl fmt::Display for ValueProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NegativeCount(x) => write!(f, "negative count {x}"),
+            Self::EmptyFamily(x) => write!(
+                f,
+                "family_size must be at least 1 (the home filing), got {x}"
+            ),
+            Self::RoyaltyRate(r) => {
+                write!(f, "royalty_rate must be strictly between 0 and 1, got {r}")
+            }
+            Self::FiledAfter { filing_date, as_of } => write!(
+                f,
+                "filing date {filing_date} is after the valuation date {as_of}"
+            ),
+        }
+    }
+}
+
+/// The least value of a count column ([`col::COUNTS`]): 1 for `family_size`, else 0.
+pub fn count_minimum(column: &str) -> i64 {
+    if column == col::FAMILY_SIZE { 1 } else { 0 }
+}
+
+/// A count of `column`: one of [`col::COUNTS`] (any other count is held to at least 0).
+pub fn check_count(column: &str, value: i64) -> std::result::Result<(), ValueProblem> {
+    if value < 0 {
+        Err(ValueProblem::NegativeCount(value))
+    } else if value < count_minimum(column) {
+        Err(ValueProblem::EmptyFamily(value))
+    } else {
+        Ok(())
+    }
+}
+
+/// A royalty rate agreed for the patent: strictly between 0 and 1 (NaN is not).
+pub fn check_royalty_rate(rate: f64) -> std::result::Result<(), ValueProblem> {
+    if rate > 0.0 && rate < 1.0 {
+        Ok(())
+    } else {
+        Err(ValueProblem::RoyaltyRate(rate))
+    }
+}
+
+/// A filing date: not after the valuation date.
+pub fn check_filing_date(
+    filing_date: NaiveDate,
+    as_of: NaiveDate,
+) -> std::result::Result<(), ValueProblem> {
+    if filing_date > as_of {
+        Err(ValueProblem::FiledAfter { filing_date, as_of })
+    } else {
+        Ok(())
+    }
+}
 
 /// What to do with bad rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -324,7 +402,6 @@ fn fast_typed(raw: &DataFrame, as_of: NaiveDate) -> Option<DataFrame> {
 /// [`fast_typed`] but for the check of the ids' values.
 fn fast_typed_except_ids(raw: &DataFrame, as_of: NaiveDate) -> Option<DataFrame> {
     let n = raw.height();
-    let as_of_days = date_to_days(as_of);
     let mut columns: Vec<Column> = Vec::with_capacity(col::ALL.len());
     for name in col::ALL {
         let required = !col::OPTIONAL.contains(&name);
@@ -352,12 +429,11 @@ fn fast_typed_except_ids(raw: &DataFrame, as_of: NaiveDate) -> Option<DataFrame>
             col::PATENT_TYPE => fast_strings(c, |s| PatentType::parse(s).is_some()),
             col::LEGAL_STATUS => fast_strings(c, |s| LegalStatus::parse(s).is_some()),
             col::IPC_MAIN => fast_strings(c, |s| !s.is_empty() && s.trim().len() == s.len()),
-            col::FILING_DATE => fast_dates(c, Some(as_of_days)),
-            col::GRANT_DATE | col::FEE_PAID_UNTIL => fast_dates(c, None),
+            col::FILING_DATE => fast_dates(c, |latest| check_filing_date(latest, as_of).is_ok()),
+            col::GRANT_DATE | col::FEE_PAID_UNTIL => fast_dates(c, |_| true),
             col::ROYALTY_RATE => fast_rates(c),
-            col::REVENUE_FEN => fast_ints(c, -WHOLE_LIMIT + 1),
-            col::FAMILY_SIZE => fast_ints(c, 1),
-            _ => fast_ints(c, 0),
+            col::REVENUE_FEN => fast_ints(c, |_| true),
+            count => fast_ints(c, |least| check_count(count, least).is_ok()),
         };
         if !ok {
             return None;
@@ -390,8 +466,9 @@ fn fast_ids(c: &Column) -> bool {
         .all(|v| v.is_some_and(|s| !s.is_empty() && s.trim().len() == s.len() && seen.insert(s)))
 }
 
-/// Date column within chrono's range and, for the filing date, not after `as_of`.
-fn fast_dates(c: &Column, not_after: Option<i32>) -> bool {
+/// Date column within chrono's range whose latest date passes `latest_ok` (the filing date's
+/// rule is about the latest one).
+fn fast_dates(c: &Column, latest_ok: impl Fn(NaiveDate) -> bool) -> bool {
     if c.dtype() != &DataType::Date {
         return false;
     }
@@ -403,9 +480,7 @@ fn fast_dates(c: &Column, not_after: Option<i32>) -> bool {
     };
     match (ca.min(), ca.max()) {
         (Some(lo), Some(hi)) => {
-            days_to_date(lo).is_some()
-                && days_to_date(hi).is_some()
-                && not_after.is_none_or(|limit| hi <= limit)
+            days_to_date(lo).is_some() && days_to_date(hi).is_some_and(latest_ok)
         }
         // No value at all (nulls of an optional column are fine; a required column's nulls
         // were refused before).
@@ -413,8 +488,9 @@ fn fast_dates(c: &Column, not_after: Option<i32>) -> bool {
     }
 }
 
-/// Int64 column with every present value in [lo, WHOLE_LIMIT).
-fn fast_ints(c: &Column, lo: i64) -> bool {
+/// Int64 column with every present value within (-WHOLE_LIMIT, WHOLE_LIMIT) and a least value
+/// that passes `least_ok` (the count rules are lower bounds).
+fn fast_ints(c: &Column, least_ok: impl Fn(i64) -> bool) -> bool {
     if c.dtype() != &DataType::Int64 {
         return false;
     }
@@ -422,16 +498,16 @@ fn fast_ints(c: &Column, lo: i64) -> bool {
         return false;
     };
     match (ca.min(), ca.max()) {
-        (Some(min), Some(max)) => min >= lo && max < WHOLE_LIMIT,
+        (Some(min), Some(max)) => min > -WHOLE_LIMIT && max < WHOLE_LIMIT && least_ok(min),
         _ => ca.null_count() == ca.len(),
     }
 }
 
-/// Float64 column with every present value strictly between 0 and 1 (NaN and infinities fail).
+/// Float64 column whose every present value passes the royalty rate's rule.
 fn fast_rates(c: &Column) -> bool {
     c.dtype() == &DataType::Float64
         && c.f64()
-            .is_ok_and(|ca| ca.iter().flatten().all(|r| r > 0.0 && r < 1.0))
+            .is_ok_and(|ca| ca.iter().flatten().all(|r| check_royalty_rate(r).is_ok()))
 }
 
 /// The row-by-row check: every problem with its row, column and wording.
@@ -468,55 +544,22 @@ fn validate_rows(
                 first_seen.insert(id, i);
             }
         }
-        if let Some(t) = types_raw[i].as_deref()
-            && PatentType::parse(t).is_none()
-        {
-            ck.row_problem(
-                i,
-                col::PATENT_TYPE,
-                format!("unknown patent_type '{t}' (expected invention, utility_model or design)"),
-            );
+        if let Some(Err(e)) = types_raw[i].as_deref().map(str::parse::<PatentType>) {
+            ck.row_problem(i, col::PATENT_TYPE, e.to_string());
         }
-        if let Some(f) = filing[i]
-            && f > as_of
-        {
-            ck.row_problem(
-                i,
-                col::FILING_DATE,
-                format!("filing date {f} is after the valuation date {as_of}"),
-            );
+        if let Some(Err(e)) = filing[i].map(|f| check_filing_date(f, as_of)) {
+            ck.row_problem(i, col::FILING_DATE, e.to_string());
         }
-        if let Some(s) = status_raw[i].as_deref()
-            && LegalStatus::parse(s).is_none()
-        {
-            ck.row_problem(
-                i,
-                col::LEGAL_STATUS,
-                format!(
-                    "unknown legal_status '{s}' (expected valid, under_invalidation, pending, \
-                     lapsed, invalidated or expired)"
-                ),
-            );
+        if let Some(Err(e)) = status_raw[i].as_deref().map(str::parse::<LegalStatus>) {
+            ck.row_problem(i, col::LEGAL_STATUS, e.to_string());
         }
         for (&c, values) in col::COUNTS.iter().zip(&counts) {
-            match values[i] {
-                Some(x) if x < 0 => ck.row_problem(i, c, format!("negative count {x}")),
-                Some(x) if c == col::FAMILY_SIZE && x < 1 => ck.row_problem(
-                    i,
-                    c,
-                    format!("family_size must be at least 1 (the home filing), got {x}"),
-                ),
-                _ => {}
+            if let Some(Err(e)) = values[i].map(|x| check_count(c, x)) {
+                ck.row_problem(i, c, e.to_string());
             }
         }
-        if let Some(r) = royalty[i]
-            && !(r > 0.0 && r < 1.0)
-        {
-            ck.row_problem(
-                i,
-                col::ROYALTY_RATE,
-                format!("royalty_rate must be strictly between 0 and 1, got {r}"),
-            );
+        if let Some(Err(e)) = royalty[i].map(check_royalty_rate) {
+            ck.row_problem(i, col::ROYALTY_RATE, e.to_string());
         }
     }
 
@@ -738,6 +781,46 @@ mod tests {
         validate_rows(raw, as_of(), "t", InvalidRows::Skip)
             .unwrap()
             .frame
+    }
+
+    /// The value rules hold at their bounds, and word what they refuse.
+    #[test]
+    fn the_value_rules_hold_at_their_bounds() {
+        assert_eq!(check_count(col::CLAIMS, 0), Ok(()));
+        assert_eq!(
+            check_count(col::CLAIMS, -1),
+            Err(ValueProblem::NegativeCount(-1))
+        );
+        assert_eq!(check_count(col::FAMILY_SIZE, 1), Ok(()));
+        assert_eq!(
+            check_count(col::FAMILY_SIZE, 0),
+            Err(ValueProblem::EmptyFamily(0))
+        );
+        assert_eq!(
+            check_count(col::FAMILY_SIZE, -2),
+            Err(ValueProblem::NegativeCount(-2))
+        );
+        assert_eq!(count_minimum(col::FAMILY_SIZE), 1);
+        assert_eq!(count_minimum(col::INVENTORS), 0);
+        assert!(check_royalty_rate(0.5).is_ok());
+        for bad in [0.0, 1.0, -0.1, f64::NAN] {
+            assert!(check_royalty_rate(bad).is_err(), "{bad}");
+        }
+        assert_eq!(check_filing_date(as_of(), as_of()), Ok(()));
+        let late = as_of().succ_opt().unwrap();
+        assert_eq!(
+            check_filing_date(late, as_of()).unwrap_err().to_string(),
+            "filing date 2026-11-22 is after the valuation date 2026-11-21"
+        );
+        assert_eq!(
+            "patent".parse::<PatentType>().unwrap_err().to_string(),
+            "unknown patent_type 'patent' (expected invention, utility_model or design)"
+        );
+        assert_eq!(
+            LegalStatus::try_from("under_invalidation".to_owned()),
+            Ok(LegalStatus::UnderInvalidation)
+        );
+        assert_eq!(String::from(PatentType::UtilityModel), "utility_model");
     }
 
     /// A typed, valid batch takes the fast path, which builds the row check's frame.

@@ -2,7 +2,8 @@
 //!
 //! - [`params`]: the parameter set, TOML overrides and its digest;
 //! - [`input`]: the input schema check, which turns a raw frame into a typed one or a list of
-//!   problems that names row, column and reason;
+//!   problems that names row, column and reason, and the value rules it applies (which the
+//!   service applies to the patents it is given);
 //! - [`model`]: the vectorised model as Polars lazy expressions (the batch path);
 //! - [`explain`]: the same model as a scalar function with the full waterfall (the reference the
 //!   batch path is tested against, and what `--explain` shows);
@@ -15,19 +16,21 @@ pub mod params;
 pub mod synthetic;
 
 use std::fmt;
+use std::str::FromStr;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use explain::{Explanation, explain_patent};
 pub use input::InvalidRows;
-pub use input::{RejectedRow, Validated, validate};
+pub use input::{RejectedRow, Validated, ValueProblem, validate};
 pub use model::{BatchOutcome, value_batch, value_frame, value_lazy};
 pub use params::ValuationParams;
 pub use synthetic::synthetic;
 
-/// Patent type (专利类型).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// Patent type (专利类型). The spelling of VALUATION.md's input is the one the service stores and
+/// shows as well: `as_str`, `FromStr`, the `String` conversions and serde all use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PatentType {
     /// 发明
@@ -55,14 +58,41 @@ impl PatentType {
     }
 }
 
+/// A `patent_type` that is not one of the three.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown patent_type '{0}' (expected invention, utility_model or design)")]
+pub struct UnknownPatentType(pub String);
+
+impl FromStr for PatentType {
+    type Err = UnknownPatentType;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or_else(|| UnknownPatentType(s.to_owned()))
+    }
+}
+
+impl TryFrom<String> for PatentType {
+    type Error = UnknownPatentType;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).ok_or(UnknownPatentType(s))
+    }
+}
+
+impl From<PatentType> for String {
+    fn from(t: PatentType) -> String {
+        t.as_str().to_owned()
+    }
+}
+
 impl fmt::Display for PatentType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-/// Legal status (法律状态).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// Legal status (法律状态), spelled as [`PatentType`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LegalStatus {
     Valid,
@@ -94,8 +124,47 @@ impl LegalStatus {
         }
     }
 
+    /// The statuses of a right in force: valid, or under an invalidation request not yet decided
+    /// (the statuses with a legal factor above 0).
+    pub const IN_FORCE: [LegalStatus; 2] = [Self::Valid, Self::UnderInvalidation];
+
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The right is gone for good: lapsed, invalidated or expired (a pending application may
+    /// still be granted, a patent under invalidation may survive it).
+    pub fn has_ended(self) -> bool {
+        matches!(self, Self::Lapsed | Self::Invalidated | Self::Expired)
+    }
+}
+
+/// A `legal_status` that is not one of the six.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown legal_status '{0}' (expected valid, under_invalidation, pending, lapsed, invalidated or expired)"
+)]
+pub struct UnknownLegalStatus(pub String);
+
+impl FromStr for LegalStatus {
+    type Err = UnknownLegalStatus;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or_else(|| UnknownLegalStatus(s.to_owned()))
+    }
+}
+
+impl TryFrom<String> for LegalStatus {
+    type Error = UnknownLegalStatus;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).ok_or(UnknownLegalStatus(s))
+    }
+}
+
+impl From<LegalStatus> for String {
+    fn from(s: LegalStatus) -> String {
+        s.as_str().to_owned()
     }
 }
 

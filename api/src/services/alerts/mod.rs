@@ -6,6 +6,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use zhirong_engine::valuation::LegalStatus;
 use zhirong_engine::valuation::explain::add_months_clamped;
 
 use crate::auth::Principal;
@@ -151,7 +152,7 @@ pub fn fee_reminders(
     let rows: Vec<(i64, String, String, NaiveDate, Option<NaiveDate>)> = patents::table
         .filter(patents::owner_org_id.eq(org_id))
         .filter(patents::removed_at.is_null())
-        .filter(patents::legal_status.eq_any(["valid", "under_invalidation"]))
+        .filter(patents::legal_status.eq_any(LegalStatus::IN_FORCE.map(LegalStatus::as_str)))
         .filter(patents::fee_paid_until.is_not_null())
         .order(patents::fee_paid_until)
         .select((

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use zhirong_engine::risk::{self, RiskParams};
 use zhirong_engine::scorecard::{Field, Scorecard, default_enterprise_model};
-use zhirong_engine::valuation::{self as engine, Explanation, ValuationParams};
+use zhirong_engine::valuation::{self as engine, Explanation, PatentInput, ValuationParams};
 
 use crate::auth::Principal;
 use crate::clock::china_today;
@@ -28,7 +28,6 @@ use crate::services::applications::queue::bank_application;
 use crate::services::applications::queue::{EnterpriseSummary, enterprise_summary};
 use crate::services::applications::{FailedGround, readiness};
 use crate::services::risk::events_of;
-use crate::services::valuations::input_of;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EvaluatedPatent {
@@ -415,15 +414,15 @@ pub fn evaluate(
     let mut evaluated = Vec::with_capacity(rows.len());
     let mut results = Vec::with_capacity(rows.len());
     for (p, pledge_status) in &rows {
-        let input = input_of(p)?;
+        let input = PatentInput::from(&p.fields);
         let ex: Explanation = engine::explain_patent(&input, as_of, params);
         let v = ex.valuation();
         evaluated.push(EvaluatedPatent {
             patent_id: p.id,
-            patent_number: p.patent_number.clone(),
+            patent_number: p.patent_number.to_string(),
             title: p.title.clone(),
-            patent_type: p.patent_type.clone(),
-            legal_status: p.legal_status.clone(),
+            patent_type: p.patent_type.to_string(),
+            legal_status: p.legal_status.to_string(),
             fee_paid_until: p.fee_paid_until,
             pledge_status: *pledge_status,
             lvd: v.lvd,

@@ -11,7 +11,7 @@ use actix_web::http::StatusCode;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use zhirong_engine::valuation::{ValuationParams, explain};
+use zhirong_engine::valuation::{LegalStatus, ValuationParams, explain};
 
 use crate::auth::Principal;
 use crate::clock::china_today;
@@ -25,7 +25,7 @@ use crate::domain::status::{ApplicationStatus, PledgeStatus, PoolStatus};
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::patents::{bound_patents, own_patents};
-use crate::services::valuations::{check_ids, credit_line, input_of};
+use crate::services::valuations::{check_ids, credit_line};
 
 pub const MIN_TERM_MONTHS: i32 = 12;
 pub const MAX_TERM_MONTHS: i32 = 24;
@@ -333,7 +333,7 @@ fn ground(g: &str, p: Option<&PatentRow>, message: String) -> FailedGround {
     FailedGround {
         ground: g.into(),
         patent_id: p.map(|p| p.id),
-        patent_number: p.map(|p| p.patent_number.clone()),
+        patent_number: p.map(|p| p.patent_number.to_string()),
         message,
     }
 }
@@ -378,21 +378,21 @@ pub fn readiness(
                 format!("patent {n} is not registered to the applicant"),
             ));
         }
-        if p.legal_status == "pending" || p.grant_date.is_none() {
+        if p.legal_status == LegalStatus::Pending || p.grant_date.is_none() {
             failed.push(ground(
                 "not_granted",
                 Some(p),
                 format!("patent {n} has not been granted"),
             ));
         }
-        if ["lapsed", "invalidated", "expired"].contains(&p.legal_status.as_str()) {
+        if p.legal_status.has_ended() {
             failed.push(ground(
                 "not_in_force",
                 Some(p),
                 format!("patent {n} is {}", p.legal_status),
             ));
         }
-        if p.legal_status == "under_invalidation" {
+        if p.legal_status == LegalStatus::UnderInvalidation {
             failed.push(ground(
                 "invalidation_under_way",
                 Some(p),
@@ -428,10 +428,9 @@ pub fn readiness(
                 format!("patent {n} has been under court preservation since {on}"),
             ));
         }
-        let input = input_of(p)?;
         let expiry = explain::add_years_clamped(
             p.filing_date,
-            explain::term_years(input.patent_type, p.filing_date, params),
+            explain::term_years(p.patent_type, p.filing_date, params),
         );
         if expiry <= maturity {
             failed.push(ground(

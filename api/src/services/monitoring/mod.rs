@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use zhirong_engine::valuation::{self as engine, ValuationParams};
+use zhirong_engine::valuation::{self as engine, LegalStatus, PatentInput, ValuationParams};
 
 use crate::auth::Principal;
 use crate::clock::china_today;
@@ -24,7 +24,7 @@ use crate::services::alerts::GRACE_MONTHS;
 use crate::services::alerts::raise_alert;
 use crate::services::risk::scores_of;
 use crate::services::status_filter;
-use crate::services::valuations::{input_of, inputs_digest};
+use crate::services::valuations::inputs_digest;
 
 const RATINGS: [&str; 4] = ["normal", "watch", "warning", "critical"];
 
@@ -518,7 +518,7 @@ pub fn run(
             else {
                 continue;
             };
-            let input = input_of(p)?;
+            let input = PatentInput::from(&p.fields);
             let v = engine::value_patent(&input, today, params);
             revalued += 1;
             *collateral.entry(pledge.loan_id).or_default() += v.collateral_fen;
@@ -583,7 +583,7 @@ pub fn run(
                     )?;
                 }
             }
-            if p.legal_status == "under_invalidation" {
+            if p.legal_status == LegalStatus::UnderInvalidation {
                 patent_alert(
                     conn,
                     "invalidation_request",
@@ -595,7 +595,7 @@ pub fn run(
                     serde_json::json!({"legal_status": p.legal_status, "invalidation_requests": p.invalidation_requests}),
                 )?;
             }
-            if ["lapsed", "invalidated", "expired"].contains(&p.legal_status.as_str()) {
+            if p.legal_status.has_ended() {
                 patent_alert(
                     conn,
                     "patent_status",

@@ -3,137 +3,36 @@
 
 pub mod upload;
 
-use std::collections::HashMap;
-
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use zhirong_engine::schema::input as col;
+use zhirong_engine::valuation::input::{
+    check_count, check_filing_date, check_royalty_rate, count_minimum,
+};
+use zhirong_engine::valuation::{LegalStatus, PatentType};
 
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
 use crate::db::models::PatentRow;
 use crate::db::schema::{applications, patents, pledges};
 use crate::db::{DbConnection, write_tx};
-use crate::domain::{PatentNumber, PatentType};
+use crate::domain::PatentNumber;
+pub use crate::domain::patent::{COLUMNS, PatentFields};
+use crate::domain::status::{ApplicationStatus, PledgeStatus};
 use crate::error::ApiError;
 use crate::error::bad;
 
-/// The columns of a patent, in template order, and whether each is required. The valuation
-/// inputs of VALUATION.md, with the number in `patent_number`, plus title and co-ownership.
-pub const COLUMNS: [(&str, bool); 21] = [
-    ("patent_number", true),
-    ("patent_type", true),
-    ("title", false),
-    ("filing_date", true),
-    ("grant_date", false),
-    ("legal_status", true),
-    ("ipc_main", false),
-    ("claims", true),
-    ("forward_citations", true),
-    ("backward_citations", true),
-    ("family_size", true),
-    ("inventors", true),
-    ("transfers", true),
-    ("licenses", true),
-    ("litigations", true),
-    ("invalidation_requests", true),
-    ("fee_paid_until", false),
-    ("revenue_fen", false),
-    ("royalty_rate", false),
-    ("co_owners", false),
-    ("co_owner_consent", false),
-];
-
-pub const LEGAL_STATUSES: [&str; 6] = [
-    "valid",
-    "under_invalidation",
-    "pending",
-    "lapsed",
-    "invalidated",
-    "expired",
-];
-
-/// A patent's fields, checked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PatentFields {
-    pub patent_number: PatentNumber,
-    pub patent_type: PatentType,
-    pub title: String,
-    pub filing_date: NaiveDate,
-    pub grant_date: Option<NaiveDate>,
-    pub legal_status: String,
-    pub ipc_main: Option<String>,
-    pub claims: i32,
-    pub forward_citations: i32,
-    pub backward_citations: i32,
-    pub family_size: i32,
-    pub inventors: i32,
-    pub transfers: i32,
-    pub licenses: i32,
-    pub litigations: i32,
-    pub invalidation_requests: i32,
-    pub fee_paid_until: Option<NaiveDate>,
-    pub revenue_fen: Option<i64>,
-    pub royalty_rate: Option<f64>,
-    pub co_owners: i32,
-    pub co_owner_consent: bool,
+/// `a, b, c` of every spelling, for a message.
+fn listed<T: std::fmt::Display>(all: &[T]) -> String {
+    all.iter().map(T::to_string).collect::<Vec<_>>().join(", ")
 }
 
-/// The patent columns a checked [`PatentFields`] writes, for both insert and update (`None`
-/// writes NULL: clearing a grant date or a fee date is an edit too).
-#[derive(Insertable, AsChangeset)]
-#[diesel(table_name = patents, treat_none_as_null = true)]
-struct PatentColumns<'a> {
-    patent_number: &'a str,
-    patent_type: &'a str,
-    title: &'a str,
-    filing_date: NaiveDate,
-    grant_date: Option<NaiveDate>,
-    legal_status: &'a str,
-    ipc_main: Option<&'a str>,
-    claims: i32,
-    forward_citations: i32,
-    backward_citations: i32,
-    family_size: i32,
-    inventors: i32,
-    transfers: i32,
-    licenses: i32,
-    litigations: i32,
-    invalidation_requests: i32,
-    fee_paid_until: Option<NaiveDate>,
-    revenue_fen: Option<i64>,
-    royalty_rate: Option<f64>,
-    co_owners: i32,
-    co_owner_consent: bool,
-    updated_at: NaiveDateTime,
-}
-
-impl<'a> PatentColumns<'a> {
-    fn of(f: &'a PatentFields, now: NaiveDateTime) -> Self {
-        Self {
-            patent_number: f.patent_number.as_str(),
-            patent_type: f.patent_type.as_str(),
-            title: &f.title,
-            filing_date: f.filing_date,
-            grant_date: f.grant_date,
-            legal_status: &f.legal_status,
-            ipc_main: f.ipc_main.as_deref(),
-            claims: f.claims,
-            forward_citations: f.forward_citations,
-            backward_citations: f.backward_citations,
-            family_size: f.family_size,
-            inventors: f.inventors,
-            transfers: f.transfers,
-            licenses: f.licenses,
-            litigations: f.litigations,
-            invalidation_requests: f.invalidation_requests,
-            fee_paid_until: f.fee_paid_until,
-            revenue_fen: f.revenue_fen,
-            royalty_rate: f.royalty_rate,
-            co_owners: f.co_owners,
-            co_owner_consent: f.co_owner_consent,
-            updated_at: now,
-        }
+/// `a, b or c` of every spelling, for a message.
+fn either<T: std::fmt::Display>(all: &[T]) -> String {
+    match all.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", listed(rest)),
+        _ => listed(all),
     }
 }
 
@@ -152,6 +51,12 @@ pub fn json_text(v: Option<&serde_json::Value>) -> Option<String> {
 
 /// Checks every field; all problems are reported, in column order. `get` gives a column's
 /// text (trimmed, `None` when empty). `today` is the China calendar date.
+///
+/// This reads the text; the rules a value must keep are the engine's (`check_count`,
+/// `check_filing_date`, `check_royalty_rate`: the ones its own input check applies), worded
+/// here for the enterprise. The rules only the platform has stay here: the number against the
+/// type, a title and an IPC code of bounded length, a grant not before the filing, a revenue
+/// that is not negative, co-ownership.
 pub fn check_fields(
     get: &dyn Fn(&str) -> Option<String>,
     today: NaiveDate,
@@ -174,34 +79,35 @@ pub fn check_fields(
             }
         }
     };
-    let count =
-        |col: &'static str, min: i32, v: Option<String>, problems: &mut Vec<FieldProblem>| {
-            let v = v?;
-            match v.parse::<i32>() {
-                Ok(n) if n >= min => Some(n),
-                Ok(_) => {
-                    problems.push((col, format!("must be at least {min}")));
-                    None
-                }
-                Err(_) => {
-                    problems.push((col, format!("'{v}' is not a whole number")));
-                    None
-                }
+    let count = |col: &'static str, v: Option<String>, problems: &mut Vec<FieldProblem>| {
+        let v = v?;
+        match v.parse::<i32>() {
+            Ok(n) if check_count(col, i64::from(n)).is_ok() => Some(n),
+            Ok(_) => {
+                problems.push((col, format!("must be at least {}", count_minimum(col))));
+                None
             }
-        };
+            Err(_) => {
+                problems.push((col, format!("'{v}' is not a whole number")));
+                None
+            }
+        }
+    };
 
     let number = required("patent_number", &mut problems);
     let type_text = required("patent_type", &mut problems);
-    let patent_type = type_text.as_deref().and_then(|t| {
-        let parsed = PatentType::parse(t);
-        if parsed.is_none() {
-            problems.push((
-                "patent_type",
-                format!("'{t}' is not invention, utility_model or design"),
-            ));
-        }
-        parsed
-    });
+    let patent_type = type_text
+        .as_deref()
+        .and_then(|t| match t.parse::<PatentType>() {
+            Ok(parsed) => Some(parsed),
+            Err(_) => {
+                problems.push((
+                    "patent_type",
+                    format!("'{t}' is not {}", either(&PatentType::ALL)),
+                ));
+                None
+            }
+        });
     let patent_number = match (number, patent_type) {
         (Some(n), Some(t)) => match PatentNumber::parse_for(&n, t) {
             Ok(p) => Some(p),
@@ -221,7 +127,7 @@ pub fn check_fields(
         date("filing_date", v, &mut problems)
     };
     if let Some(f) = filing_date
-        && f > today
+        && check_filing_date(f, today).is_err()
     {
         problems.push(("filing_date", format!("{f} is after today ({today})")));
     }
@@ -231,39 +137,29 @@ pub fn check_fields(
     {
         problems.push(("grant_date", format!("{g} is before the filing date {f}")));
     }
-    let legal_status = required("legal_status", &mut problems).and_then(|s| {
-        if LEGAL_STATUSES.contains(&s.as_str()) {
-            Some(s)
-        } else {
-            problems.push((
-                "legal_status",
-                format!("'{s}' is not one of {}", LEGAL_STATUSES.join(", ")),
-            ));
-            None
-        }
-    });
+    let legal_status =
+        required("legal_status", &mut problems).and_then(|s| match s.parse::<LegalStatus>() {
+            Ok(status) => Some(status),
+            Err(_) => {
+                problems.push((
+                    "legal_status",
+                    format!("'{s}' is not one of {}", listed(&LegalStatus::ALL)),
+                ));
+                None
+            }
+        });
     let ipc_main = get("ipc_main");
     if ipc_main.as_ref().is_some_and(|i| i.chars().count() > 50) {
         problems.push(("ipc_main", "at most 50 characters".into()));
     }
-    let mut counts = HashMap::new();
-    for col in [
-        "claims",
-        "forward_citations",
-        "backward_citations",
-        "family_size",
-        "inventors",
-        "transfers",
-        "licenses",
-        "litigations",
-        "invalidation_requests",
-    ] {
-        let min = if col == "family_size" { 1 } else { 0 };
-        let v = required(col, &mut problems);
-        if let Some(n) = count(col, min, v, &mut problems) {
-            counts.insert(col, n);
-        }
-    }
+    // The engine's count columns, in the template's order too.
+    let counts: Vec<Option<i32>> = col::COUNTS
+        .iter()
+        .map(|&c| {
+            let v = required(c, &mut problems);
+            count(c, v, &mut problems)
+        })
+        .collect();
     let fee_paid_until = date("fee_paid_until", get("fee_paid_until"), &mut problems);
     let revenue_fen = get("revenue_fen").and_then(|v| match v.parse::<i64>() {
         Ok(n) if n >= 0 => Some(n),
@@ -277,7 +173,7 @@ pub fn check_fields(
         }
     });
     let royalty_rate = get("royalty_rate").and_then(|v| match v.parse::<f64>() {
-        Ok(r) if r > 0.0 && r < 1.0 => Some(r),
+        Ok(r) if check_royalty_rate(r).is_ok() => Some(r),
         _ => {
             problems.push((
                 "royalty_rate",
@@ -286,7 +182,8 @@ pub fn check_fields(
             None
         }
     });
-    let co_owners = count("co_owners", 0, get("co_owners"), &mut problems).unwrap_or(0);
+    // Co-owners are counted as the engine's counts are (at least 0).
+    let co_owners = count("co_owners", get("co_owners"), &mut problems).unwrap_or(0);
     let co_owner_consent = match get("co_owner_consent").as_deref() {
         None | Some("false") | Some("0") | Some("no") => false,
         Some("true") | Some("1") | Some("yes") => true,
@@ -303,7 +200,20 @@ pub fn check_fields(
     else {
         return Err(vec![("patent_number", "incomplete".into())]);
     };
-    let c = |k: &str| counts.get(k).copied().unwrap_or(0);
+    let [
+        Some(claims),
+        Some(forward_citations),
+        Some(backward_citations),
+        Some(family_size),
+        Some(inventors),
+        Some(transfers),
+        Some(licenses),
+        Some(litigations),
+        Some(invalidation_requests),
+    ] = counts[..]
+    else {
+        return Err(vec![("claims", "incomplete".into())]);
+    };
     Ok(PatentFields {
         patent_number,
         patent_type,
@@ -312,15 +222,15 @@ pub fn check_fields(
         grant_date,
         legal_status,
         ipc_main,
-        claims: c("claims"),
-        forward_citations: c("forward_citations"),
-        backward_citations: c("backward_citations"),
-        family_size: c("family_size").max(1),
-        inventors: c("inventors"),
-        transfers: c("transfers"),
-        licenses: c("licenses"),
-        litigations: c("litigations"),
-        invalidation_requests: c("invalidation_requests"),
+        claims,
+        forward_citations,
+        backward_citations,
+        family_size,
+        inventors,
+        transfers,
+        licenses,
+        litigations,
+        invalidation_requests,
         fee_paid_until,
         revenue_fen,
         royalty_rate,
@@ -350,30 +260,12 @@ pub fn check_json(
     })
 }
 
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+/// A patent as the enterprise sees it: its fields and what the platform knows of it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PatentView {
     pub id: i64,
-    pub patent_number: String,
-    pub patent_type: String,
-    pub title: String,
-    pub filing_date: NaiveDate,
-    pub grant_date: Option<NaiveDate>,
-    pub legal_status: String,
-    pub ipc_main: Option<String>,
-    pub claims: i32,
-    pub forward_citations: i32,
-    pub backward_citations: i32,
-    pub family_size: i32,
-    pub inventors: i32,
-    pub transfers: i32,
-    pub licenses: i32,
-    pub litigations: i32,
-    pub invalidation_requests: i32,
-    pub fee_paid_until: Option<NaiveDate>,
-    pub revenue_fen: Option<i64>,
-    pub royalty_rate: Option<f64>,
-    pub co_owners: i32,
-    pub co_owner_consent: bool,
+    #[serde(flatten)]
+    pub fields: PatentFields,
     /// Named in a pledge or an open application: it cannot be removed.
     pub pledged: bool,
     #[serde(serialize_with = "crate::domain::instant::utc")]
@@ -383,34 +275,28 @@ pub struct PatentView {
 fn view(p: PatentRow, pledged: bool) -> PatentView {
     PatentView {
         id: p.id,
-        patent_number: p.patent_number,
-        patent_type: p.patent_type,
-        title: p.title,
-        filing_date: p.filing_date,
-        grant_date: p.grant_date,
-        legal_status: p.legal_status,
-        ipc_main: p.ipc_main,
-        claims: p.claims,
-        forward_citations: p.forward_citations,
-        backward_citations: p.backward_citations,
-        family_size: p.family_size,
-        inventors: p.inventors,
-        transfers: p.transfers,
-        licenses: p.licenses,
-        litigations: p.litigations,
-        invalidation_requests: p.invalidation_requests,
-        fee_paid_until: p.fee_paid_until,
-        revenue_fen: p.revenue_fen,
-        royalty_rate: p.royalty_rate,
-        co_owners: p.co_owners,
-        co_owner_consent: p.co_owner_consent,
+        fields: p.fields,
         pledged,
         updated_at: p.updated_at,
     }
 }
 
 /// Application states in which a proposed pledge still binds its patent.
-pub const OPEN_APPLICATION: [&str; 4] = ["draft", "submitted", "under_review", "approved"];
+pub const OPEN_APPLICATION: [ApplicationStatus; 4] = [
+    ApplicationStatus::Draft,
+    ApplicationStatus::Submitted,
+    ApplicationStatus::UnderReview,
+    ApplicationStatus::Approved,
+];
+
+/// A pledge of one of the patents asked about.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = pledges)]
+struct PledgeOfPatent {
+    patent_id: i64,
+    application_id: i64,
+    status: PledgeStatus,
+}
 
 /// Of `ids`, the patents bound by a pledge: registered or pending registration, or proposed in
 /// an open application other than `except_application`.
@@ -420,12 +306,12 @@ pub fn bound_patents(
     except_application: Option<i64>,
 ) -> Result<Vec<(i64, i64)>, ApiError> {
     // Two queries rather than a join: the schema declares no pledges -> applications relation.
-    let rows: Vec<(i64, i64, String)> = pledges::table
+    let rows: Vec<PledgeOfPatent> = pledges::table
         .filter(pledges::patent_id.eq_any(ids))
         .filter(pledges::application_id.ne(except_application.unwrap_or(-1)))
-        .select((pledges::patent_id, pledges::application_id, pledges::status))
+        .select(PledgeOfPatent::as_select())
         .load(conn)?;
-    let application_ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let application_ids: Vec<i64> = rows.iter().map(|r| r.application_id).collect();
     let open: Vec<i64> = applications::table
         .filter(applications::id.eq_any(&application_ids))
         .filter(applications::status.eq_any(OPEN_APPLICATION))
@@ -433,11 +319,13 @@ pub fn bound_patents(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter(|(_, application, pledge)| {
-            matches!(pledge.as_str(), "pending_registration" | "registered")
-                || (pledge == "proposed" && open.contains(application))
+        .filter(|p| {
+            matches!(
+                p.status,
+                PledgeStatus::PendingRegistration | PledgeStatus::Registered
+            ) || (p.status == PledgeStatus::Proposed && open.contains(&p.application_id))
         })
-        .map(|(patent, application, _)| (patent, application))
+        .map(|p| (p.patent_id, p.application_id))
         .collect())
 }
 
@@ -502,24 +390,26 @@ pub struct PatentPage {
 }
 
 pub fn list(conn: &mut DbConnection, org_id: i64, q: &PatentQuery) -> Result<PatentPage, ApiError> {
-    if let Some(s) = &q.status
-        && !LEGAL_STATUSES.contains(&s.as_str())
-    {
-        return Err(bad(
-            "INVALID_FILTER",
-            format!("status must be one of {}", LEGAL_STATUSES.join(", ")),
-            "status",
-        ));
-    }
-    if let Some(t) = &q.patent_type
-        && PatentType::parse(t).is_none()
-    {
-        return Err(bad(
-            "INVALID_FILTER",
-            "type must be invention, utility_model or design",
-            "type",
-        ));
-    }
+    let status = match q.status.as_deref().map(str::parse::<LegalStatus>) {
+        Some(Err(_)) => {
+            return Err(bad(
+                "INVALID_FILTER",
+                format!("status must be one of {}", listed(&LegalStatus::ALL)),
+                "status",
+            ));
+        }
+        parsed => parsed.and_then(Result::ok),
+    };
+    let patent_type = match q.patent_type.as_deref().map(str::parse::<PatentType>) {
+        Some(Err(_)) => {
+            return Err(bad(
+                "INVALID_FILTER",
+                format!("type must be {}", either(&PatentType::ALL)),
+                "type",
+            ));
+        }
+        parsed => parsed.and_then(Result::ok),
+    };
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(50);
     if page < 1 {
@@ -533,11 +423,11 @@ pub fn list(conn: &mut DbConnection, org_id: i64, q: &PatentQuery) -> Result<Pat
             .filter(patents::owner_org_id.eq(org_id))
             .filter(patents::removed_at.is_null())
             .into_boxed();
-        if let Some(s) = &q.status {
-            query = query.filter(patents::legal_status.eq(s.clone()));
+        if let Some(s) = status {
+            query = query.filter(patents::legal_status.eq(s.as_str()));
         }
-        if let Some(t) = &q.patent_type {
-            query = query.filter(patents::patent_type.eq(t.clone()));
+        if let Some(t) = patent_type {
+            query = query.filter(patents::patent_type.eq(t.as_str()));
         }
         query
     };
@@ -567,18 +457,8 @@ pub fn list(conn: &mut DbConnection, org_id: i64, q: &PatentQuery) -> Result<Pat
     })
 }
 
-fn audit_json(f: &PatentFields) -> serde_json::Value {
-    serde_json::json!({
-        "patent_number": f.patent_number.as_str(), "patent_type": f.patent_type.as_str(),
-        "title": f.title, "filing_date": f.filing_date, "grant_date": f.grant_date,
-        "legal_status": f.legal_status, "ipc_main": f.ipc_main, "claims": f.claims,
-        "forward_citations": f.forward_citations, "backward_citations": f.backward_citations,
-        "family_size": f.family_size, "inventors": f.inventors, "transfers": f.transfers,
-        "licenses": f.licenses, "litigations": f.litigations,
-        "invalidation_requests": f.invalidation_requests, "fee_paid_until": f.fee_paid_until,
-        "revenue_fen": f.revenue_fen, "royalty_rate": f.royalty_rate, "co_owners": f.co_owners,
-        "co_owner_consent": f.co_owner_consent,
-    })
+fn audit_json(f: &PatentFields) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(f).map_err(|e| ApiError::Internal(format!("patent audit: {e}")))
 }
 
 /// Whether a number is free for `org_id`: `Ok(None)` when unknown, `Ok(Some(id))` when a removed
@@ -604,6 +484,37 @@ pub fn number_slot(
     }
 }
 
+/// Writes `f` as a patent of `owner_org_id`: a new row, or the removed row `revive` listed again
+/// with these fields. The one write of a new patent: the service's and the demo loader's.
+pub fn write_patent(
+    conn: &mut DbConnection,
+    owner_org_id: i64,
+    f: &PatentFields,
+    revive: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    let owned = (
+        patents::owner_org_id.eq(owner_org_id),
+        patents::updated_at.eq(now),
+    );
+    match revive {
+        Some(id) => {
+            diesel::update(patents::table.find(id))
+                .set((
+                    f.clone(),
+                    owned,
+                    patents::removed_at.eq(None::<NaiveDateTime>),
+                ))
+                .execute(conn)?;
+            Ok(id)
+        }
+        None => diesel::insert_into(patents::table)
+            .values((f.clone(), owned, patents::created_at.eq(now)))
+            .returning(patents::id)
+            .get_result(conn),
+    }
+}
+
 /// Writes a checked patent for `org_id` (a new row, or a removed row brought back) and its
 /// audit row. Runs inside the caller's transaction.
 pub fn insert(
@@ -614,22 +525,7 @@ pub fn insert(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<i64, ApiError> {
-    let values = (
-        patents::owner_org_id.eq(principal.org_id),
-        PatentColumns::of(f, now),
-    );
-    let id = match revive {
-        Some(id) => {
-            diesel::update(patents::table.find(id))
-                .set((values, patents::removed_at.eq(None::<NaiveDateTime>)))
-                .execute(conn)?;
-            id
-        }
-        None => diesel::insert_into(patents::table)
-            .values((values, patents::created_at.eq(now)))
-            .returning(patents::id)
-            .get_result(conn)?,
-    };
+    let id = write_patent(conn, principal.org_id, f, revive, now)?;
     audit::append(
         conn,
         &principal.actor(),
@@ -638,7 +534,7 @@ pub fn insert(
             object_type: "patent",
             object_id: id.to_string(),
             before: None,
-            after: Some(&audit_json(f)),
+            after: Some(&audit_json(f)?),
             request_id,
         },
         now,
@@ -676,7 +572,7 @@ pub fn update(
 ) -> Result<PatentView, ApiError> {
     write_tx(conn, |conn| {
         let before = own_patent(conn, principal.org_id, id)?;
-        if before.patent_number != f.patent_number.as_str() {
+        if before.patent_number != f.patent_number {
             if !bound_patents(conn, &[id], None)?.is_empty() {
                 return Err(ApiError::conflict(
                     "PATENT_PLEDGED",
@@ -704,7 +600,7 @@ pub fn update(
             }
         }
         diesel::update(patents::table.find(id))
-            .set(PatentColumns::of(&f, now))
+            .set((f.clone(), patents::updated_at.eq(now)))
             .execute(conn)?;
         audit::append(
             conn,
@@ -715,7 +611,7 @@ pub fn update(
                 object_id: id.to_string(),
                 before: Some(&serde_json::json!({"patent_number": before.patent_number,
                     "updated_at": before.updated_at})),
-                after: Some(&audit_json(&f)),
+                after: Some(&audit_json(&f)?),
                 request_id,
             },
             now,
@@ -762,4 +658,107 @@ pub fn remove(
         )?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+    }
+
+    /// The problems of a patent whose template example cells are replaced by `changes`.
+    fn problems_of(changes: &[(&str, &str)]) -> Vec<FieldProblem> {
+        let get = |col: &str| {
+            let i = COLUMNS.iter().position(|(c, _)| *c == col)?;
+            let cell = changes
+                .iter()
+                .find(|(c, _)| *c == col)
+                .map_or(crate::domain::patent::TEMPLATE_EXAMPLE[i], |(_, v)| *v);
+            Some(cell.to_string()).filter(|v| !v.is_empty())
+        };
+        check_fields(&get, today()).err().unwrap_or_default()
+    }
+
+    /// The engine's rules, worded as the service words them.
+    #[test]
+    fn value_rules_are_worded_for_the_enterprise() {
+        let cases: [(&[(&str, &str)], FieldProblem); 8] = [
+            (&[("claims", "-1")], ("claims", "must be at least 0".into())),
+            (
+                &[("family_size", "0")],
+                ("family_size", "must be at least 1".into()),
+            ),
+            (
+                &[("family_size", "-3")],
+                ("family_size", "must be at least 1".into()),
+            ),
+            (
+                &[("royalty_rate", "1")],
+                (
+                    "royalty_rate",
+                    "'1' is not a rate between 0 and 1 (exclusive)".into(),
+                ),
+            ),
+            (
+                &[("filing_date", "2026-11-22"), ("grant_date", "")],
+                (
+                    "filing_date",
+                    "2026-11-22 is after today (2026-11-21)".into(),
+                ),
+            ),
+            (
+                &[("patent_type", "patent")],
+                (
+                    "patent_type",
+                    "'patent' is not invention, utility_model or design".into(),
+                ),
+            ),
+            (
+                &[("legal_status", "alive")],
+                (
+                    "legal_status",
+                    "'alive' is not one of valid, under_invalidation, pending, lapsed, invalidated, expired".into(),
+                ),
+            ),
+            (
+                &[("grant_date", "2013-12-17")],
+                (
+                    "grant_date",
+                    "2013-12-17 is before the filing date 2013-12-18".into(),
+                ),
+            ),
+        ];
+        for (changes, problem) in cases {
+            assert_eq!(problems_of(changes), vec![problem], "{changes:?}");
+        }
+        assert_eq!(problems_of(&[]), Vec::<FieldProblem>::new());
+    }
+
+    /// Every problem of a patent is reported, in the template's column order.
+    #[test]
+    fn every_problem_is_reported_in_column_order() {
+        let columns: Vec<&str> = problems_of(&[
+            ("royalty_rate", "0"),
+            ("inventors", "many"),
+            ("filing_date", "2030-01-01"),
+            ("revenue_fen", "-5"),
+        ])
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+        assert_eq!(
+            columns,
+            [
+                "filing_date",
+                "grant_date",
+                "inventors",
+                "revenue_fen",
+                "royalty_rate"
+            ]
+        );
+    }
 }

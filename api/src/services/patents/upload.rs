@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::auth::Principal;
 use crate::clock::china_today;
 use crate::db::{DbConnection, write_tx};
+use crate::domain::patent::TEMPLATE_EXAMPLE;
 use crate::error::ApiError;
 use crate::services::patents::{self, COLUMNS, FieldProblem, PatentFields};
 
@@ -47,30 +48,7 @@ pub struct ImportReport {
 /// The template: the header and one example row.
 pub fn template() -> String {
     let header: Vec<&str> = COLUMNS.iter().map(|(c, _)| *c).collect();
-    let example = [
-        "ZL201310699744.2",
-        "invention",
-        "一种数据加密传输方法",
-        "2013-12-18",
-        "2016-08-24",
-        "valid",
-        "H04L 9/32",
-        "12",
-        "8",
-        "15",
-        "3",
-        "4",
-        "0",
-        "1",
-        "0",
-        "0",
-        "2027-12-18",
-        "250000000",
-        "",
-        "0",
-        "false",
-    ];
-    format!("{}\r\n{}\r\n", header.join(","), example.join(","))
+    format!("{}\r\n{}\r\n", header.join(","), TEMPLATE_EXAMPLE.join(","))
 }
 
 /// Splits CSV text (RFC 4180: quotes, doubled quotes, commas and line breaks inside quotes,

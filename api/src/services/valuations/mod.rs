@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zhirong_engine::valuation::{
-    self as engine, Explanation, LegalStatus, PatentInput, PatentType, ValuationParams,
+    self as engine, Explanation, LegalStatus, PatentInput, ValuationParams,
 };
 
 use crate::auth::Principal;
@@ -73,35 +73,6 @@ pub struct ValuationReport {
     pub capped: bool,
     pub patents: Vec<PatentValuation>,
     pub suggestions: Vec<Suggestion>,
-}
-
-/// The engine's input for a stored patent.
-pub fn input_of(p: &PatentRow) -> Result<PatentInput, ApiError> {
-    let patent_type = PatentType::parse(&p.patent_type)
-        .ok_or_else(|| ApiError::Internal(format!("patent {} has type {}", p.id, p.patent_type)))?;
-    let legal_status = LegalStatus::parse(&p.legal_status).ok_or_else(|| {
-        ApiError::Internal(format!("patent {} has status {}", p.id, p.legal_status))
-    })?;
-    Ok(PatentInput {
-        patent_id: p.patent_number.clone(),
-        patent_type,
-        filing_date: p.filing_date,
-        grant_date: p.grant_date,
-        legal_status,
-        ipc_main: p.ipc_main.clone(),
-        claims: i64::from(p.claims),
-        forward_citations: i64::from(p.forward_citations),
-        backward_citations: i64::from(p.backward_citations),
-        family_size: i64::from(p.family_size),
-        inventors: i64::from(p.inventors),
-        transfers: i64::from(p.transfers),
-        licenses: i64::from(p.licenses),
-        litigations: i64::from(p.litigations),
-        invalidation_requests: i64::from(p.invalidation_requests),
-        fee_paid_until: p.fee_paid_until,
-        revenue_fen: p.revenue_fen,
-        royalty_rate: p.royalty_rate,
-    })
 }
 
 pub fn inputs_digest(input: &PatentInput) -> String {
@@ -240,7 +211,7 @@ fn patents_to_add(
         .filter(patents::owner_org_id.eq(org_id))
         .filter(patents::removed_at.is_null())
         .filter(patents::id.ne_all(ids))
-        .filter(patents::legal_status.eq_any(["valid", "under_invalidation"]))
+        .filter(patents::legal_status.eq_any(LegalStatus::IN_FORCE.map(LegalStatus::as_str)))
         .select(PatentRow::as_select())
         .order(patents::id)
         .limit(2_000)
@@ -252,7 +223,7 @@ fn patents_to_add(
         .collect();
     let mut candidates = Vec::new();
     for p in others.iter().filter(|p| !bound.contains(&p.id)) {
-        let v = engine::value_patent(&input_of(p)?, as_of, params);
+        let v = engine::value_patent(&PatentInput::from(&p.fields), as_of, params);
         if v.collateral_fen > 0 {
             candidates.push((v.collateral_fen.min(room), p));
         }
@@ -287,7 +258,7 @@ pub fn value(
     let params_digest = params.digest();
     write_tx(conn, |conn| {
         let rows = crate::services::patents::own_patents(conn, principal.org_id, ids)?;
-        let inputs = rows.iter().map(input_of).collect::<Result<Vec<_>, _>>()?;
+        let inputs: Vec<PatentInput> = rows.iter().map(|r| PatentInput::from(&r.fields)).collect();
         let explanations: Vec<Explanation> = inputs
             .iter()
             .map(|i| engine::explain_patent(i, as_of, params))
@@ -323,7 +294,7 @@ pub fn value(
             patents.push(PatentValuation {
                 patent_id: row.id,
                 valuation_id,
-                patent_number: row.patent_number.clone(),
+                patent_number: row.patent_number.to_string(),
                 lvd: v.lvd,
                 tvd: v.tvd,
                 evd: v.evd,
@@ -380,7 +351,7 @@ pub fn credit_line(
     as_of: NaiveDate,
     params: &ValuationParams,
 ) -> Result<(i64, Vec<engine::Valuation>), ApiError> {
-    let inputs = rows.iter().map(input_of).collect::<Result<Vec<_>, _>>()?;
+    let inputs: Vec<PatentInput> = rows.iter().map(|r| PatentInput::from(&r.fields)).collect();
     let results: Vec<engine::Valuation> = inputs
         .iter()
         .map(|i| engine::value_patent(i, as_of, params))

@@ -8,7 +8,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use zhirong_engine::risk::EventType;
-use zhirong_engine::valuation::{ValuationParams, value_patent};
+use zhirong_engine::valuation::{
+    LegalStatus, PatentInput, PatentType, ValuationParams, value_patent,
+};
 
 use crate::auth::Principal;
 use crate::clock::china_today;
@@ -22,7 +24,6 @@ use crate::error::bad;
 use crate::export::{Cell, Table};
 use crate::services::risk::events_of;
 use crate::services::risk::scores_of;
-use crate::services::valuations::input_of;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -201,7 +202,7 @@ pub fn list(
     let mut valid: HashMap<i64, Vec<PatentRow>> = HashMap::new();
     for p in patents::table
         .filter(patents::owner_org_id.eq_any(&ids))
-        .filter(patents::legal_status.eq("valid"))
+        .filter(patents::legal_status.eq(LegalStatus::Valid.as_str()))
         .filter(patents::removed_at.is_null())
         .select(PatentRow::as_select())
         .load::<PatentRow>(conn)?
@@ -248,14 +249,14 @@ pub fn list(
         let own = valid.get(id).map_or(&[][..], Vec::as_slice);
         let inventions = own
             .iter()
-            .filter(|p| p.patent_type == "invention" && p.grant_date.is_some())
+            .filter(|p| p.patent_type == PatentType::Invention && p.grant_date.is_some())
             .count() as i64;
         if inventions < i64::from(c.min_valid_inventions) {
             continue;
         }
         let mut collateral = 0i64;
         for p in own {
-            collateral += value_patent(&input_of(p)?, today, params).collateral_fen;
+            collateral += value_patent(&PatentInput::from(&p.fields), today, params).collateral_fen;
         }
         let owed = outstanding.get(id).copied().unwrap_or(0);
         let coverage = (owed > 0).then(|| collateral as f64 / owed as f64);
