@@ -1,0 +1,178 @@
+//! Races on PostgreSQL: requests released together behind a barrier, each on its own connection,
+//! against the real binary. A check that guards money or a session must hold when an attacker (or
+//! a double-clicking officer) sends the same request sixteen times at once. SQLite takes one
+//! writer at a time, so these run on PostgreSQL, where transactions interleave.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Barrier;
+
+use chrono::FixedOffset;
+use diesel::prelude::*;
+use serde_json::json;
+use zhirong_api::db::schema::{loans, proposals, repayments};
+use zhirong_tests::{Backend, DEMO_PASSWORD, HttpResponse, Server, TestDb, load_demo};
+
+/// Requests released together.
+const AT_ONCE: usize = 16;
+/// Rounds of each race.
+const ROUNDS: usize = 20;
+
+/// Runs `request(i)` on `AT_ONCE` threads that start together, and returns the answers.
+fn together(request: impl Fn(usize) -> HttpResponse + Sync) -> Vec<HttpResponse> {
+    let barrier = Barrier::new(AT_ONCE);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..AT_ONCE)
+            .map(|i| {
+                let (barrier, request) = (&barrier, &request);
+                s.spawn(move || {
+                    barrier.wait();
+                    request(i)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("request thread"))
+            .collect()
+    })
+}
+
+fn statuses(answers: &[HttpResponse]) -> Vec<u16> {
+    let mut s: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    s.sort_unstable();
+    s
+}
+
+fn demo_on_postgres() -> (TestDb, Server) {
+    let db = TestDb::new(Backend::Postgres);
+    load_demo(&db);
+    let server = Server::start(&db.url);
+    (db, server)
+}
+
+fn china_today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+        .date_naive()
+}
+
+#[test]
+fn sixteen_repayments_at_once_each_reduce_the_outstanding() {
+    let (db, server) = demo_on_postgres();
+    let (officer, _) = server.client().login("demo-officer", DEMO_PASSWORD);
+    let loans_page = officer.get("/api/bank/loans").json();
+    let loan = loans_page
+        .as_array()
+        .expect("loans")
+        .iter()
+        .filter(|l| l["status"] == "active")
+        .max_by_key(|l| l["outstanding_fen"].as_i64().unwrap_or(0))
+        .expect("an active loan in the demo");
+    let loan_id = loan["loan_id"].as_i64().expect("loan id");
+    let payment = 100_000; // RMB 1,000
+    assert!(loan["outstanding_fen"].as_i64().unwrap_or(0) > payment * (AT_ONCE * ROUNDS) as i64);
+    let today = china_today().to_string();
+    let mut conn = db.connect();
+    for round in 0..ROUNDS {
+        let answers = together(|_| {
+            officer.post(
+                &format!("/api/bank/loans/{loan_id}/repayments"),
+                &json!({"paid_on": today, "principal_fen": payment, "interest_fen": 0}),
+            )
+        });
+        let acknowledged = answers.iter().filter(|a| a.status == 201).count();
+        assert_eq!(
+            acknowledged,
+            AT_ONCE,
+            "round {round}: {:?}",
+            statuses(&answers)
+        );
+        let (principal, outstanding): (i64, i64) = loans::table
+            .find(loan_id)
+            .select((loans::principal_fen, loans::outstanding_fen))
+            .first(&mut conn)
+            .expect("loan");
+        let repaid: i64 = repayments::table
+            .filter(repayments::loan_id.eq(loan_id))
+            .select(repayments::principal_fen)
+            .load::<i64>(&mut conn)
+            .expect("repayments")
+            .iter()
+            .sum();
+        assert_eq!(
+            principal - outstanding,
+            repaid,
+            "round {round}: every acknowledged repayment is in the outstanding"
+        );
+    }
+}
+
+#[test]
+fn one_refresh_token_presented_sixteen_times_at_once_rotates_once() {
+    let (_db, server) = demo_on_postgres();
+    for round in 0..ROUNDS {
+        let (_, tokens) = server.client().login("demo-enterprise", DEMO_PASSWORD);
+        let refresh = tokens["refresh_token"]
+            .as_str()
+            .expect("refresh token")
+            .to_string();
+        let anonymous = server.client();
+        let answers =
+            together(|_| anonymous.post("/api/auth/refresh", &json!({"refresh_token": refresh})));
+        let rotated = answers.iter().filter(|a| a.status == 200).count();
+        assert!(
+            rotated <= 1,
+            "round {round}: one token rotated {rotated} times: {:?}",
+            statuses(&answers)
+        );
+    }
+}
+
+#[test]
+fn sixteen_proposals_at_once_on_one_application_leave_one_pending() {
+    let (db, server) = demo_on_postgres();
+    let (officer, _) = server.client().login("demo-officer", DEMO_PASSWORD);
+    let (manager, _) = server.client().login("demo-manager", DEMO_PASSWORD);
+    let queue = officer
+        .get("/api/bank/applications?status=submitted")
+        .json();
+    let application = queue["items"][0]["id"]
+        .as_i64()
+        .expect("a submitted application");
+    let mut conn = db.connect();
+    for round in 0..ROUNDS {
+        let answers = together(|i| {
+            officer.post(
+                &format!("/api/bank/applications/{application}/proposals"),
+                &json!({"decision": "reject", "reason_code": "other", "reason": format!("race {round}.{i}")}),
+            )
+        });
+        let made: Vec<&HttpResponse> = answers.iter().filter(|a| a.status == 201).collect();
+        let pending: i64 = proposals::table
+            .filter(proposals::object_type.eq("application"))
+            .filter(proposals::object_id.eq(application.to_string()))
+            .filter(proposals::status.eq("pending"))
+            .count()
+            .get_result(&mut conn)
+            .expect("count");
+        assert_eq!(
+            (made.len(), pending),
+            (1, 1),
+            "round {round}: {:?}",
+            statuses(&answers)
+        );
+        assert!(
+            answers.iter().all(|a| a.status == 201
+                || (a.status == 409 && a.json()["error"]["code"] == "PROPOSAL_PENDING")),
+            "round {round}: the others are told a proposal is pending: {:?}",
+            statuses(&answers)
+        );
+        let id = made[0].json()["id"].as_i64().expect("proposal id");
+        let back = manager.post(
+            &format!("/api/bank/proposals/{id}/send-back"),
+            &json!({"note": "again"}),
+        );
+        assert_eq!(back.status, 200, "{}", back.body);
+    }
+}
