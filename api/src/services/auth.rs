@@ -205,8 +205,19 @@ pub fn refresh(
         if revoked_at.is_some() || expires_at <= now || user.disabled {
             return Ok(Err(invalid_refresh()));
         }
-        if used_at.is_some() {
-            // Reuse of a rotated token: somebody else has a copy. End the whole session.
+        // Used once: only a presentation that finds the token unused (and marks it, in one
+        // statement) rotates it. Another presentation, later or at the same moment, means somebody
+        // else has a copy: the whole session ends.
+        let taken = used_at.is_none()
+            && diesel::update(
+                refresh_tokens::table
+                    .find(id)
+                    .filter(refresh_tokens::used_at.is_null()),
+            )
+            .set(refresh_tokens::used_at.eq(now))
+            .execute(conn)?
+                == 1;
+        if !taken {
             diesel::update(
                 refresh_tokens::table
                     .filter(refresh_tokens::family.eq(&family))
@@ -230,9 +241,6 @@ pub fn refresh(
             tracing::warn!(user_id, "refresh token reused: session revoked");
             return Ok(Err(invalid_refresh()));
         }
-        diesel::update(refresh_tokens::table.find(id))
-            .set(refresh_tokens::used_at.eq(now))
-            .execute(conn)?;
         let tokens = issue_pair(conn, keys, &user, &family, now)?;
         audit::append(
             conn,

@@ -114,7 +114,21 @@ pub fn propose(
             proposals::created_at.eq(now),
         ))
         .returning(proposals::id)
-        .get_result(conn)?;
+        .get_result(conn)
+        .map_err(|e| match e {
+            // Another proposal on the object got in first (the unique index of pending ones).
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => ApiError::conflict(
+                "PROPOSAL_PENDING",
+                format!(
+                    "a proposal on {} {} awaits a decision",
+                    p.object_type, p.object_id
+                ),
+            ),
+            other => other.into(),
+        })?;
     audit::append(
         conn,
         &principal.actor(),

@@ -338,10 +338,31 @@ pub fn record_repayment(
                 created_at: now,
             })
             .execute(conn)?;
-        let outstanding = loan.outstanding_fen - req.principal_fen;
-        diesel::update(loans::table.find(loan_id))
-            .set(loans::outstanding_fen.eq(outstanding))
-            .execute(conn)?;
+        // One conditional update, not the balance read above minus the payment: concurrent
+        // repayments on PostgreSQL each wait for the row and take their share off what is there.
+        let outstanding: Option<i64> = diesel::update(
+            loans::table
+                .find(loan_id)
+                .filter(loans::outstanding_fen.ge(req.principal_fen)),
+        )
+        .set(loans::outstanding_fen.eq(loans::outstanding_fen - req.principal_fen))
+        .returning(loans::outstanding_fen)
+        .get_result(conn)
+        .optional()?;
+        let Some(outstanding) = outstanding else {
+            return Err(bad(
+                "ABOVE_OUTSTANDING",
+                format!(
+                    "principal_fen {} is above the outstanding fen of loan {loan_id} now",
+                    req.principal_fen
+                ),
+                "principal_fen",
+            ));
+        };
+        let loan = LoanRecord {
+            outstanding_fen: outstanding + req.principal_fen,
+            ..loan
+        };
         audit::append(
             conn,
             &principal.actor(),

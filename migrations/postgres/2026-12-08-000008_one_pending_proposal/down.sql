@@ -1,0 +1,1 @@
+DROP INDEX proposals_one_pending_per_object;
