@@ -10,7 +10,7 @@ use std::sync::Barrier;
 use chrono::FixedOffset;
 use diesel::prelude::*;
 use serde_json::json;
-use zhirong_api::db::schema::{loans, proposals, repayments};
+use zhirong_api::db::schema::{claim_recoveries, loans, proposals, repayments};
 use zhirong_tests::{Backend, DEMO_PASSWORD, HttpResponse, Server, TestDb, load_demo};
 
 /// Requests released together.
@@ -174,5 +174,73 @@ fn sixteen_proposals_at_once_on_one_application_leave_one_pending() {
             &json!({"note": "again"}),
         );
         assert_eq!(back.status, 200, "{}", back.body);
+    }
+}
+
+#[test]
+fn sixteen_recoveries_at_once_never_give_the_pool_back_more_than_it_paid() {
+    let (db, server) = demo_on_postgres();
+    let (officer, _) = server.client().login("demo-officer", DEMO_PASSWORD);
+    let claims = officer.get("/api/bank/claims").json();
+    let claims: Vec<i64> = claims
+        .as_array()
+        .expect("claims")
+        .iter()
+        .map(|c| c["id"].as_i64().expect("id"))
+        .collect();
+    assert!(!claims.is_empty(), "the demo bank has claims on its pool");
+    // Arrange: the bank's claims as paid by the pool (the district's approval is tested in gov.rs).
+    let mut setup = db.connect();
+    for id in &claims {
+        diesel::update(zhirong_api::db::schema::claims::table.find(id))
+            .set((
+                zhirong_api::db::schema::claims::status.eq("paid"),
+                zhirong_api::db::schema::claims::approved_fen
+                    .eq(zhirong_api::db::schema::claims::claimed_fen.nullable()),
+            ))
+            .execute(&mut setup)
+            .expect("claim paid");
+    }
+    let claims = officer.get("/api/bank/claims").json();
+    let paid: Vec<&serde_json::Value> = claims
+        .as_array()
+        .expect("claims")
+        .iter()
+        .filter(|c| c["status"] == "paid" && c["approved_fen"].as_i64().unwrap_or(0) > 0)
+        .collect();
+    assert!(!paid.is_empty(), "a paid claim with a payout");
+    let today = china_today().to_string();
+    let mut conn = db.connect();
+    // Each recovery is a quarter of the loss: the pool's share reaches what it paid after four,
+    // so sixteen at once must stop there. Later rounds find the share used up.
+    for round in 0..ROUNDS {
+        let claim = paid[round % paid.len()];
+        let (id, loss, approved) = (
+            claim["id"].as_i64().expect("id"),
+            claim["loss_fen"].as_i64().expect("loss"),
+            claim["approved_fen"].as_i64().expect("approved"),
+        );
+        let answers = together(|_| {
+            officer.post(
+                &format!("/api/bank/claims/{id}/recoveries"),
+                &json!({"amount_fen": (loss / 4).max(1), "received_on": today}),
+            )
+        });
+        assert!(
+            answers.iter().all(|a| a.status == 200 || a.status == 201),
+            "round {round}: {:?}",
+            statuses(&answers)
+        );
+        let shares: i64 = claim_recoveries::table
+            .filter(claim_recoveries::claim_id.eq(id))
+            .select(claim_recoveries::pool_share_fen)
+            .load::<i64>(&mut conn)
+            .expect("recoveries")
+            .iter()
+            .sum();
+        assert!(
+            shares <= approved,
+            "round {round}: claim {id} paid {approved} fen and got back {shares} fen"
+        );
     }
 }
