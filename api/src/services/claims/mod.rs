@@ -374,6 +374,11 @@ pub fn record_recovery(
         ));
     }
     crate::db::write_tx(conn, |conn| {
+        // Take the claim's row first (an update that changes nothing, on both databases): a
+        // recovery recorded at the same moment waits, and the shares read below include it.
+        diesel::update(claims::table.find(claim_id))
+            .set(claims::status.eq(claims::status))
+            .execute(conn)?;
         let r = row(conn, claim_id)?;
         if r.bank_id != principal.org_id {
             return Err(ApiError::NotFound);
