@@ -67,6 +67,8 @@ pub struct Settings {
     /// Seconds between the monitor's wake-ups (servicing and revaluation run once a China day);
     /// 0: off.
     pub monitor_interval_secs: u64,
+    /// How far back a repayment's `paid_on` may be dated, in days (default 30).
+    pub repayment_backdate_days: i64,
 }
 
 /// What `zhirong.toml` may contain; every key is optional.
@@ -81,6 +83,7 @@ struct FileSettings {
     workers: Option<usize>,
     db_pool_size: Option<u32>,
     monitor_interval_secs: Option<u64>,
+    repayment_backdate_days: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +155,10 @@ impl Settings {
             Some(w) => parse_number("ZHIRONG_MONITOR_INTERVAL_SECS", &w)?,
             None => file.monitor_interval_secs.unwrap_or(3_600),
         };
+        let repayment_backdate_days = match get("ZHIRONG_REPAYMENT_BACKDATE_DAYS") {
+            Some(w) => parse_number("ZHIRONG_REPAYMENT_BACKDATE_DAYS", &w)?,
+            None => file.repayment_backdate_days.unwrap_or(30),
+        };
         Ok(Self {
             database_url: DatabaseUrl::parse(&database_url)?,
             bind: get("ZHIRONG_BIND")
@@ -168,6 +175,7 @@ impl Settings {
                 get("ZHIRONG_DEMO_PASSWORD").unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
             ),
             monitor_interval_secs,
+            repayment_backdate_days: repayment_backdate_days.max(0),
         })
     }
 }

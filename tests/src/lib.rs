@@ -633,6 +633,9 @@ pub fn propose_as(
     required: zhirong_api::auth::Role,
 ) -> i64 {
     use zhirong_api::services::proposals::{self, NewProposal};
+    // One pending proposal per object: each made here names an object of its own.
+    static NEXT_OBJECT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1_000_000);
+    let object = NEXT_OBJECT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut conn = db.connect();
     let payload = serde_json::json!({"amount_fen": 100});
     // Proposals are made inside the transaction of the change they propose.
@@ -643,7 +646,7 @@ pub fn propose_as(
             &NewProposal {
                 kind: "loan.approve",
                 object_type: "application",
-                object_id: "1".into(),
+                object_id: object.to_string(),
                 payload: &payload,
                 required_role: required,
             },

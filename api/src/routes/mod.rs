@@ -102,6 +102,11 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The service's settings.
+    pub fn settings(&self) -> &crate::config::Settings {
+        &self.state.settings
+    }
+
     /// Runs `f` with a pooled connection off the async workers.
     pub async fn run<T, F>(self, f: F) -> Result<T, ApiError>
     where

@@ -25,9 +25,17 @@ pub async fn repay(
     id: web::Path<i64>,
     body: web::Json<RepaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let (body, backdate_days) = (body.into_inner(), ctx.settings().repayment_backdate_days);
     ctx.created(move |conn, c| {
-        servicing::record_repayment(conn, &c.principal, *id, body, c.now, &c.request_id)
+        servicing::record_repayment(
+            conn,
+            &c.principal,
+            *id,
+            body,
+            backdate_days,
+            c.now,
+            &c.request_id,
+        )
     })
     .await
 }

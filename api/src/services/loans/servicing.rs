@@ -12,9 +12,9 @@ use crate::clock::china_today;
 use crate::db::DbConnection;
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::{LoanRecord, NewRepayment, NewRiskEvent};
-use crate::db::schema::{loans, pledges, pool_coverage, repayments};
+use crate::db::schema::{claims, loans, pledges, pool_coverage, repayments};
 use crate::domain::schedule::{Arrears, DEFAULT_DAYS, RepaymentMethod, arrears, schedule};
-use crate::domain::status::{CoverageStatus, LoanStatus, PledgeStatus};
+use crate::domain::status::{ClaimStatus, CoverageStatus, LoanStatus, PledgeStatus};
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::alerts::raise_alert;
@@ -263,12 +263,16 @@ pub fn run(
 }
 
 /// Records a repayment and brings the loan up to date; at full repayment the loan closes, its
-/// pledges are released and the pool's coverage ends.
+/// pledges are released and the pool's coverage ends. `paid_on` may be at most `backdate_days`
+/// before today. Once the pool has paid the loan's claim, money received is a recovery on the
+/// claim, not a repayment.
+#[allow(clippy::too_many_arguments)]
 pub fn record_repayment(
     conn: &mut DbConnection,
     principal: &Principal,
     loan_id: i64,
     req: RepaymentRequest,
+    backdate_days: i64,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<LoanRecord, ApiError> {
@@ -301,8 +305,33 @@ pub fn record_repayment(
             "paid_on",
         ));
     }
+    if req.paid_on < today - chrono::Duration::days(backdate_days) {
+        return Err(bad(
+            "DATE_TOO_OLD",
+            format!(
+                "paid_on {} is more than {backdate_days} days before today, {today}",
+                req.paid_on
+            ),
+            "paid_on",
+        ));
+    }
     crate::db::write_tx(conn, |conn| {
         let loan = bank_loan(conn, principal.org_id, loan_id)?;
+        let paid_claim: Option<i64> = claims::table
+            .filter(claims::loan_id.eq(loan_id))
+            .filter(claims::status.eq(ClaimStatus::Paid))
+            .select(claims::id)
+            .first(conn)
+            .optional()?;
+        if let Some(claim) = paid_claim {
+            return Err(ApiError::conflict(
+                "CLAIM_PAID",
+                format!(
+                    "the pool has paid claim {claim} on loan {loan_id}: record money received as a \
+                     recovery (POST /api/bank/claims/{claim}/recoveries), shared with the pool"
+                ),
+            ));
+        }
         if loan.status.is_closed() {
             return Err(ApiError::conflict(
                 "LOAN_CLOSED",
