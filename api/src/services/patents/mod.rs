@@ -329,6 +329,42 @@ pub fn bound_patents(
         .collect())
 }
 
+/// What holds a patent as collateral from the application's submission to the pledge's release:
+/// `loan N` (a pledge pending registration or registered on a loan) or `application N` (sent to
+/// its bank, or approved). `None` when nothing does (a draft binds nothing yet).
+fn frozen_by(conn: &mut DbConnection, patent_id: i64) -> Result<Option<String>, ApiError> {
+    let held: Vec<(i64, Option<i64>, PledgeStatus)> = pledges::table
+        .filter(pledges::patent_id.eq(patent_id))
+        .filter(pledges::refused_on.is_null())
+        .filter(pledges::status.eq_any([
+            PledgeStatus::Proposed,
+            PledgeStatus::PendingRegistration,
+            PledgeStatus::Registered,
+        ]))
+        .select((pledges::application_id, pledges::loan_id, pledges::status))
+        .load(conn)?;
+    for (application, loan, status) in held {
+        if let Some(loan) = loan {
+            return Ok(Some(format!("loan {loan}")));
+        }
+        let sent = status != PledgeStatus::Proposed
+            || applications::table
+                .find(application)
+                .filter(applications::status.eq_any([
+                    ApplicationStatus::Submitted,
+                    ApplicationStatus::UnderReview,
+                    ApplicationStatus::Approved,
+                ]))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0;
+        if sent {
+            return Ok(Some(format!("application {application}")));
+        }
+    }
+    Ok(None)
+}
+
 /// The caller's patent (not removed), or not found.
 pub fn own_patent(conn: &mut DbConnection, org_id: i64, id: i64) -> Result<PatentRow, ApiError> {
     Ok(patents::table
@@ -572,6 +608,22 @@ pub fn update(
 ) -> Result<PatentView, ApiError> {
     write_tx(conn, |conn| {
         let before = own_patent(conn, principal.org_id, id)?;
+        if let Some(holder) = frozen_by(conn, id)? {
+            // Collateral under a pledge: the title may be corrected, nothing the valuation reads.
+            let title_only = PatentFields {
+                title: f.title.clone(),
+                ..before.fields.clone()
+            };
+            if title_only != f {
+                return Err(ApiError::conflict(
+                    "PATENT_FROZEN",
+                    format!(
+                        "patent {id} is collateral of {holder}: its valuation inputs, legal status \
+                         and fee date change only through the patent data feed or the lending bank"
+                    ),
+                ));
+            }
+        }
         if before.patent_number != f.patent_number {
             if !bound_patents(conn, &[id], None)?.is_empty() {
                 return Err(ApiError::conflict(
@@ -609,8 +661,7 @@ pub fn update(
                 action: "patent.update",
                 object_type: "patent",
                 object_id: id.to_string(),
-                before: Some(&serde_json::json!({"patent_number": before.patent_number,
-                    "updated_at": before.updated_at})),
+                before: Some(&audit_json(&before.fields)?),
                 after: Some(&audit_json(&f)?),
                 request_id,
             },
