@@ -7,7 +7,6 @@
 
 use std::sync::Barrier;
 
-use chrono::FixedOffset;
 use diesel::prelude::*;
 use serde_json::json;
 use zhirong_api::db::schema::{claim_recoveries, loans, proposals, repayments};
@@ -52,9 +51,7 @@ fn demo_on_postgres() -> (TestDb, Server) {
 }
 
 fn china_today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-        .date_naive()
+    zhirong_api::clock::china_today(chrono::Utc::now().naive_utc())
 }
 
 #[test]

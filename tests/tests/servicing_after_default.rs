@@ -2,16 +2,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, FixedOffset, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
 use serde_json::json;
 use zhirong_api::db::schema::{claims, loans, pledges};
 use zhirong_tests::{Backend, DEMO_PASSWORD, Server, TestDb, load_demo, on_both_backends};
 
-fn china_today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-        .date_naive()
+fn china_today() -> chrono::NaiveDate {
+    zhirong_api::clock::china_today(chrono::Utc::now().naive_utc())
 }
 
 /// An officer back-dates a repayment by months to hide an arrear: refused past 30 days, naming
