@@ -18,6 +18,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("cargo:rerun-if-changed={}", dashboards.display());
     }
 
+    // The migrations are embedded by `embed_migrations!`, which does not tell cargo about a new
+    // migration folder: watch them here, or an incremental build keeps the old list.
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest.join("..").join("migrations").display()
+    );
+
     let mut files = Vec::new();
     if dist.is_dir() {
         collect(&dist, &mut files)?;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
 use zhirong_tests::{
     Backend, TestDb, on_both_backends, run, run_with_stdin, stderr, stdout, zhirong,
 };
@@ -228,8 +229,47 @@ fn audit_verify_names_the_row_that_was_tampered_with(backend: Backend) {
     assert!(stderr(&out).contains("broken at row 2"), "{}", stderr(&out));
 }
 
+/// The audit row keeps the fields themselves next to their digests; rewriting what a row says
+/// was created is caught like any other tampering.
+fn audit_rows_carry_the_fields_and_verify_catches_a_rewritten_after(backend: Backend) {
+    let db = TestDb::new(backend);
+    let mut cmd = zhirong(&db.url);
+    cmd.args([
+        "user",
+        "add",
+        "--username",
+        "dave-admin",
+        "--role",
+        "admin",
+        "--org",
+        "1",
+        "--password-stdin",
+    ]);
+    let out = run_with_stdin(&mut cmd, "a long enough password\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut conn = db.connect();
+    let after: Option<String> = zhirong_api::db::schema::audit_log::table
+        .select(zhirong_api::db::schema::audit_log::after_json)
+        .first(&mut conn)
+        .expect("audit row");
+    let after = after.expect("after fields recorded");
+    assert!(after.contains("dave-admin"), "{after}");
+    assert!(
+        !after.contains("password"),
+        "no secret in the audit: {after}"
+    );
+    conn.batch_execute(
+        "UPDATE audit_log SET after_json = REPLACE(after_json, 'dave-admin', 'mallory') WHERE id = 1",
+    )
+    .expect("tamper");
+    let out = run(zhirong(&db.url).args(["audit", "verify"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("broken at row 1"), "{}", stderr(&out));
+}
+
 on_both_backends!(
     migrate_says_what_it_applied,
     user_add_validates_creates_and_audits,
-    audit_verify_names_the_row_that_was_tampered_with
+    audit_verify_names_the_row_that_was_tampered_with,
+    audit_rows_carry_the_fields_and_verify_catches_a_rewritten_after
 );

@@ -113,6 +113,8 @@ pub fn append(
         request_id: entry.request_id.to_string(),
         prev_hash,
         hash: String::new(),
+        before_json: entry.before.map(serde_json::Value::to_string),
+        after_json: entry.after.map(serde_json::Value::to_string),
     };
     row.hash = row_hash(&row);
     let id: i64 = diesel::insert_into(audit_log::table)
@@ -130,6 +132,8 @@ pub fn append(
             audit_log::request_id.eq(&row.request_id),
             audit_log::prev_hash.eq(&row.prev_hash),
             audit_log::hash.eq(&row.hash),
+            audit_log::before_json.eq(&row.before_json),
+            audit_log::after_json.eq(&row.after_json),
         ))
         .returning(audit_log::id)
         .get_result(conn)?;
@@ -163,6 +167,19 @@ pub fn verify(conn: &mut DbConnection) -> Result<Result<usize, BrokenLink>, DbEr
                 row_id: row.id,
                 reason: "hash does not match the row's contents (a field was changed)".into(),
             }));
+        }
+        for (text, stored) in [
+            (&row.before_json, &row.before_digest),
+            (&row.after_json, &row.after_digest),
+        ] {
+            if let Some(text) = text
+                && hex::encode(Sha256::digest(text.as_bytes())) != *stored
+            {
+                return Ok(Err(BrokenLink {
+                    row_id: row.id,
+                    reason: "the recorded fields do not match their digest (a before or after was changed)".into(),
+                }));
+            }
         }
         prev = row.hash.clone();
     }

@@ -269,6 +269,10 @@ pub struct AuditRow {
     pub request_id: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The fields before and after, as the JSON whose digests the chain holds (none before
+    /// migration 2026-12-08-000009).
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
 }
 
 /// A patent as read back: its fields (written through [`PatentFields`] too) and the platform's

@@ -394,6 +394,8 @@ diesel::table! {
         request_id -> Text,
         prev_hash -> Text,
         hash -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
     }
 }
 
