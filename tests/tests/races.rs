@@ -241,3 +241,147 @@ fn sixteen_recoveries_at_once_never_give_the_pool_back_more_than_it_paid() {
         );
     }
 }
+
+/// Sixteen disbursements approved at once into one pool with room for three loans: the pool
+/// covers three, never more than its leverage limit (size × limit), whatever the interleaving.
+#[test]
+fn sixteen_disbursements_at_once_never_cover_beyond_the_pool_leverage_limit() {
+    use zhirong_api::db::models::{NewApplication, NewPledge};
+    use zhirong_api::db::schema::{
+        applications, fund_pools, patents, pledges, pool_banks, pool_coverage, pool_rules,
+    };
+    use zhirong_api::domain::status::{ApplicationStatus, PledgeStatus};
+
+    let (db, server) = demo_on_postgres();
+    let (manager, _) = server.client().login("demo-manager", DEMO_PASSWORD);
+    let officer = zhirong_tests::principal_of(&db, "demo-officer");
+    let enterprise = zhirong_tests::principal_of(&db, "demo-enterprise").org_id;
+    let mut conn = db.connect();
+    let pool: i64 = fund_pools::table
+        .filter(fund_pools::status.eq("open"))
+        .filter(
+            fund_pools::id.eq_any(
+                pool_banks::table
+                    .filter(pool_banks::bank_id.eq(officer.org_id))
+                    .select(pool_banks::pool_id),
+            ),
+        )
+        .select(fund_pools::id)
+        .first(&mut conn)
+        .expect("an open pool the demo bank lends into");
+    let patent: i64 = patents::table
+        .filter(patents::owner_org_id.eq(enterprise))
+        .select(patents::id)
+        .first(&mut conn)
+        .expect("a patent of demo-enterprise");
+    // The pool's rule: a limit of 100 % of its size, no eligibility condition, so the size alone
+    // decides how many loans fit.
+    diesel::update(pool_rules::table.filter(pool_rules::pool_id.eq(pool)))
+        .set((
+            pool_rules::leverage_limit_pct.eq(100),
+            pool_rules::eligibility_json.eq("{}"),
+            pool_rules::effective_from.eq(china_today() - chrono::Duration::days(400)),
+        ))
+        .execute(&mut conn)
+        .expect("rule");
+    let amount: i64 = 10_000_000; // RMB 100,000
+    let covered_outstanding = |conn: &mut zhirong_api::db::DbConnection| -> i64 {
+        pool_coverage::table
+            .inner_join(loans::table)
+            .filter(pool_coverage::pool_id.eq(pool))
+            .filter(pool_coverage::status.eq("covered"))
+            .select(loans::outstanding_fen)
+            .load::<i64>(conn)
+            .expect("covered")
+            .iter()
+            .sum()
+    };
+    let now = chrono::Utc::now().naive_utc();
+    for round in 0..ROUNDS {
+        // Sixteen approved applications into the pool, their pledges registered, each with the
+        // officer's disbursement proposal waiting for the manager.
+        let proposals: Vec<i64> = (0..AT_ONCE)
+            .map(|i| {
+                let id: i64 = diesel::insert_into(applications::table)
+                    .values(NewApplication {
+                        enterprise_id: enterprise,
+                        bank_id: officer.org_id,
+                        pool_id: Some(pool),
+                        amount_fen: amount,
+                        term_months: 12,
+                        purpose: format!("race {round}.{i}"),
+                        status: ApplicationStatus::Approved,
+                        credit_line_fen: Some(amount),
+                        proposed_rate_bp: Some(350),
+                        decision_reason: None,
+                        submitted_at: Some(now),
+                        decided_at: Some(now),
+                        created_at: now,
+                    })
+                    .returning(applications::id)
+                    .get_result(&mut conn)
+                    .expect("application");
+                diesel::update(applications::table.find(id))
+                    .set((
+                        applications::approved_amount_fen.eq(amount),
+                        applications::approved_term_months.eq(12),
+                        applications::repayment_method.eq("interest_only_bullet"),
+                    ))
+                    .execute(&mut conn)
+                    .expect("approved terms");
+                diesel::insert_into(pledges::table)
+                    .values(NewPledge {
+                        application_id: id,
+                        loan_id: None,
+                        patent_id: patent,
+                        status: PledgeStatus::Registered,
+                        collateral_fen: Some(amount),
+                        registration_no: Some(format!("RACE{round:02}{i:02}X")),
+                        registration_date: Some(china_today()),
+                        released_on: None,
+                        created_at: now,
+                    })
+                    .execute(&mut conn)
+                    .expect("pledge");
+                zhirong_api::services::pledges::propose_disbursement(
+                    &mut conn, &officer, id, now, "race",
+                )
+                .expect("disbursement proposed")
+                .id
+            })
+            .collect();
+        // Room for three of them, and half of a fourth.
+        let before = covered_outstanding(&mut conn);
+        let limit = before + 3 * amount + amount / 2;
+        diesel::update(fund_pools::table.find(pool))
+            .set(fund_pools::size_fen.eq(limit))
+            .execute(&mut conn)
+            .expect("pool size");
+
+        let answers = together(|i| {
+            manager.post(
+                &format!("/api/bank/proposals/{}/approve", proposals[i]),
+                &json!({}),
+            )
+        });
+        assert!(
+            answers.iter().all(|a| a.status == 200),
+            "round {round}: every disbursement goes ahead, covered or not: {:?} {}",
+            statuses(&answers),
+            answers
+                .iter()
+                .find(|a| a.status != 200)
+                .map_or("", |a| a.body.as_str())
+        );
+        let after = covered_outstanding(&mut conn);
+        assert!(
+            after <= limit,
+            "round {round}: the pool covers {after} fen over its limit of {limit} fen"
+        );
+        assert_eq!(
+            after - before,
+            3 * amount,
+            "round {round}: three of the sixteen loans fit in the pool"
+        );
+    }
+}

@@ -391,6 +391,11 @@ pub fn cover(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<CoverageOutcome, ApiError> {
+    // Take the pool's row first (an update that changes nothing, on both databases): a coverage
+    // granted at the same moment waits, and the covered total read below includes it.
+    diesel::update(fund_pools::table.find(pool_id))
+        .set(fund_pools::size_fen.eq(fund_pools::size_fen))
+        .execute(conn)?;
     let (size, status): (i64, PoolStatus) = fund_pools::table
         .find(pool_id)
         .select((fund_pools::size_fen, fund_pools::status))
