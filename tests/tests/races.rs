@@ -385,3 +385,94 @@ fn sixteen_disbursements_at_once_never_cover_beyond_the_pool_leverage_limit() {
         );
     }
 }
+
+/// The district's officer proposes, sixteen times at once, to approve and to return one claim;
+/// then the manager approves the one pending proposal sixteen times at once. One proposal is
+/// made each round, and the pool pays the claim once.
+#[test]
+fn approve_and_return_at_once_on_one_claim_decide_it_once() {
+    use zhirong_api::db::schema::{claims, fund_pools};
+    let (db, server) = demo_on_postgres();
+    let (officer, _) = server.client().login("demo-gov-officer", DEMO_PASSWORD);
+    let (manager, _) = server.client().login("demo-gov-manager", DEMO_PASSWORD);
+    let listed = officer.get("/api/gov/claims").json();
+    let claim = listed["items"]
+        .as_array()
+        .or_else(|| listed.as_array())
+        .expect("claims")
+        .iter()
+        .find(|c| c["status"] == "filed" || c["status"] == "under_review")
+        .unwrap_or_else(|| panic!("an undecided claim in the demo district: {listed}"))
+        .clone();
+    let id = claim["id"].as_i64().expect("claim id");
+    let mut conn = db.connect();
+    let pool: i64 = claims::table
+        .find(id)
+        .select(claims::pool_id)
+        .first(&mut conn)
+        .expect("claim's pool");
+    let balance = |conn: &mut zhirong_api::db::DbConnection| -> i64 {
+        fund_pools::table
+            .find(pool)
+            .select(fund_pools::balance_fen)
+            .first(conn)
+            .expect("balance")
+    };
+    let pending = |conn: &mut zhirong_api::db::DbConnection| -> i64 {
+        proposals::table
+            .filter(proposals::object_type.eq("claim"))
+            .filter(proposals::object_id.eq(id.to_string()))
+            .filter(proposals::status.eq("pending"))
+            .count()
+            .get_result(conn)
+            .expect("count")
+    };
+    let mut last = 0;
+    for round in 0..ROUNDS {
+        let answers = together(|i| {
+            let body = if i % 2 == 0 {
+                json!({"decision": "approve"})
+            } else {
+                json!({"decision": "return", "reason": format!("race {round}.{i}")})
+            };
+            officer.post(&format!("/api/gov/claims/{id}/proposals"), &body)
+        });
+        let made: Vec<&HttpResponse> = answers.iter().filter(|a| a.status == 201).collect();
+        assert_eq!(
+            (made.len(), pending(&mut conn)),
+            (1, 1),
+            "round {round}: {:?}",
+            statuses(&answers)
+        );
+        last = made[0].json()["id"].as_i64().expect("proposal id");
+        if round + 1 < ROUNDS {
+            let back = manager.post(
+                &format!("/api/gov/proposals/{last}/send-back"),
+                &json!({"note": "again"}),
+            );
+            assert_eq!(back.status, 200, "{}", back.body);
+        }
+    }
+    // The last proposal, approved sixteen times at once: decided once.
+    let before = balance(&mut conn);
+    let answers =
+        together(|_| manager.post(&format!("/api/gov/proposals/{last}/approve"), &json!({})));
+    assert_eq!(
+        answers.iter().filter(|a| a.status == 200).count(),
+        1,
+        "{:?}",
+        statuses(&answers)
+    );
+    let (status, approved): (String, Option<i64>) = claims::table
+        .find(id)
+        .select((claims::status, claims::approved_fen))
+        .first(&mut conn)
+        .expect("claim");
+    let paid = before - balance(&mut conn);
+    match status.as_str() {
+        "paid" => assert_eq!(Some(paid), approved, "the pool paid the claim once"),
+        "returned" => assert_eq!(paid, 0, "a returned claim costs the pool nothing"),
+        other => panic!("the claim is {other} after its decision"),
+    }
+    assert!(balance(&mut conn) >= 0);
+}
