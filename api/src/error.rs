@@ -189,8 +189,16 @@ impl ResponseError for ApiError {
                 res
             }
             Self::Unavailable(_) | Self::Storage(_) => {
-                let mut res =
-                    error_response(self.status_code(), self.code(), &self.to_string(), None);
+                // The cause (which can name the database's host, port, user and name) goes to
+                // the log; the answer, unauthenticated on /readyz, says only what it is.
+                let message = match self {
+                    Self::Unavailable(detail) => {
+                        tracing::warn!(detail = %detail, "service unavailable");
+                        "the service cannot reach its database now; try again shortly (the request id identifies the cause in the log)".to_string()
+                    }
+                    _ => self.to_string(),
+                };
+                let mut res = error_response(self.status_code(), self.code(), &message, None);
                 res.headers_mut().insert(
                     actix_web::http::header::RETRY_AFTER,
                     actix_web::http::header::HeaderValue::from_static("5"),

@@ -48,7 +48,7 @@ impl Principal {
 }
 
 /// What a request needs to know of its user now: username, role, organisation, disabled, and
-/// whether the token's session was revoked.
+/// whether the token's session is dead (never made, logged out or revoked).
 type UserState = (String, String, i64, bool, bool);
 
 /// The token of an `Authorization: Bearer <token>` header (public for the fuzz targets).
@@ -93,19 +93,21 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
             .select((users::username, users::role, users::org_id, users::disabled))
             .first::<(String, String, i64, bool)>(&mut conn)
             .optional()?;
-        let revoked: i64 = refresh_tokens::table
+        // The session is live when its login made a row (a token naming an invented session
+        // finds none) and no row of it was revoked (logout, reuse of a refresh token).
+        let revoked: Vec<Option<chrono::NaiveDateTime>> = refresh_tokens::table
             .filter(refresh_tokens::family.eq(&sid))
             .filter(refresh_tokens::user_id.eq(user_id))
-            .filter(refresh_tokens::revoked_at.is_not_null())
-            .count()
-            .get_result(&mut conn)?;
-        Ok(user.map(|(u, r, o, d)| (u, r, o, d, revoked > 0)))
+            .select(refresh_tokens::revoked_at)
+            .load(&mut conn)?;
+        let dead = revoked.is_empty() || revoked.iter().any(Option::is_some);
+        Ok(user.map(|(u, r, o, d)| (u, r, o, d, dead)))
     })
     .await??;
     let reason = match &found {
         None => Some("user no longer exists"),
         Some((_, _, _, true, _)) => Some("user is disabled"),
-        Some((_, _, _, _, true)) => Some("session was logged out or revoked"),
+        Some((_, _, _, _, true)) => Some("no live session: never made, logged out or revoked"),
         Some((_, role, org, _, _)) if *role != claims.role || *org != claims.org => {
             Some("role or organisation changed")
         }

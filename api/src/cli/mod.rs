@@ -401,6 +401,9 @@ fn run_demo(settings: &Settings, reset: bool, as_of: NaiveDate) -> Result<(), Cl
     Ok(())
 }
 
+/// The shortest JWT secret production mode accepts: 256 bits, the size of HS256's hash.
+const MIN_PRODUCTION_SECRET_BYTES: usize = 32;
+
 fn serve(settings: Settings, bind: Option<String>) -> Result<(), CliError> {
     let mut settings = settings;
     if let Some(b) = bind {
@@ -408,6 +411,15 @@ fn serve(settings: Settings, bind: Option<String>) -> Result<(), CliError> {
     }
     reserve_a_core_for_http();
     telemetry::init(settings.log_format);
+    if settings.mode == Mode::Production
+        && let Some(secret) = &settings.jwt_secret
+        && secret.expose().len() < MIN_PRODUCTION_SECRET_BYTES
+    {
+        return Err(CliError::Usage(format!(
+            "ZHIRONG_JWT_SECRET is {} bytes: production mode needs at least {MIN_PRODUCTION_SECRET_BYTES} (HS256 tokens are only as strong as their key; `openssl rand -base64 48` makes one)",
+            secret.expose().len()
+        )));
+    }
     if settings.jwt_secret.is_none() {
         match settings.mode {
             Mode::Production => {
