@@ -90,6 +90,19 @@ impl Format {
     }
 }
 
+/// A text as a spreadsheet must read it: a text that starts with `=`, `+`, `-`, `@`, a tab, a
+/// carriage return or NUL would run as a formula when the CSV is opened (OWASP's CSV injection),
+/// so it gets a leading `'`, which Excel and LibreOffice show as text. Numbers are not texts.
+fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r', '\0']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+/// One CSV field, quoted as RFC 4180 says: in double quotes, quotes doubled, when it holds a
+/// comma, a quote or a line break.
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -145,11 +158,17 @@ fn sheet_name(s: &str) -> String {
 impl Table {
     pub fn to_csv(&self) -> String {
         let mut out = String::from("\u{feff}");
-        let header: Vec<String> = self.headers.iter().map(|h| csv_field(h)).collect();
+        let header: Vec<String> = self.headers.iter().map(|h| csv_field(&inert(h))).collect();
         out.push_str(&header.join(","));
         out.push('\n');
         for row in &self.rows {
-            let cells: Vec<String> = row.iter().map(|c| csv_field(&c.value())).collect();
+            let cells: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(s) => csv_field(&inert(s)),
+                    number => csv_field(&number.value()),
+                })
+                .collect();
             out.push_str(&cells.join(","));
             out.push('\n');
         }
@@ -298,6 +317,28 @@ mod tests {
                 ],
             ],
         }
+    }
+
+    #[test]
+    fn a_text_that_would_run_as_a_formula_is_written_as_text_and_numbers_stay_numbers() {
+        let t = Table {
+            sheet: "s".into(),
+            headers: vec!["=名称".into(), "额".into()],
+            rows: vec![
+                vec![Cell::text("=HYPERLINK(\"http://x\",\"a\")"), Cell::Yuan(-5)],
+                vec![Cell::text("+1"), Cell::Int(-3)],
+                vec![Cell::text("-2"), Cell::Num(-0.5)],
+                vec![Cell::text("@SUM(A1)"), Cell::Empty],
+                vec![Cell::text("\tx"), Cell::Empty],
+                vec![Cell::text("\rx"), Cell::Empty],
+                vec![Cell::text("\0x"), Cell::Empty],
+                vec![Cell::text("a=b"), Cell::Empty],
+            ],
+        };
+        assert_eq!(
+            t.to_csv(),
+            "\u{feff}'=名称,额\n\"'=HYPERLINK(\"\"http://x\"\",\"\"a\"\")\",-0.05\n'+1,-3\n'-2,-0.5\n'@SUM(A1),\n'\tx,\n\"'\rx\",\n'\0x,\na=b,\n"
+        );
     }
 
     #[test]

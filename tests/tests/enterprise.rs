@@ -121,12 +121,13 @@ fn an_enterprise_goes_from_its_patents_to_a_submitted_application(backend: Backe
     assert_eq!(profile["uscc"].as_str().unwrap().len(), 18);
     let updated = me.put(
         "/api/enterprise/profile",
-        &json!({"name": "测试科技有限公司", "industry": "软件和信息技术服务业",
+        &json!({"name": "测试科技有限公司", "industry": "i65",
                 "contact_name": "王经理", "contact_phone": "010-8888 6666",
                 "uscc": profile["uscc"]}),
     );
     assert_eq!(updated.status, 200, "{}", updated.body);
     assert_eq!(updated.json()["name"], "测试科技有限公司");
+    assert_eq!(updated.json()["industry"], "I65", "the code, upper-cased");
     assert_eq!(updated.json()["uscc"], profile["uscc"]);
     assert_eq!(
         me.get("/api/enterprise/profile").json()["contact_phone"],

@@ -3,6 +3,8 @@
 //! division); the divisions named here are the patent-intensive ones, every other code is named by
 //! its section.
 
+use crate::error::{ApiError, bad};
+
 /// The 20 sections (门类).
 const SECTIONS: [(char, &str); 20] = [
     ('A', "农、林、牧、渔业"),
@@ -75,6 +77,63 @@ const DIVISIONS: [(&str, &str); 44] = [
     ("83", "卫生"),
 ];
 
+/// The divisions (大类) of each section, first and last: GB/T 4754-2017 numbers its 97
+/// divisions 01–97 across the sections in order.
+const DIVISION_RANGES: [(char, u8, u8); 20] = [
+    ('A', 1, 5),
+    ('B', 6, 12),
+    ('C', 13, 43),
+    ('D', 44, 46),
+    ('E', 47, 50),
+    ('F', 51, 52),
+    ('G', 53, 60),
+    ('H', 61, 62),
+    ('I', 63, 65),
+    ('J', 66, 69),
+    ('K', 70, 70),
+    ('L', 71, 72),
+    ('M', 73, 75),
+    ('N', 76, 79),
+    ('O', 80, 82),
+    ('P', 83, 83),
+    ('Q', 84, 85),
+    ('R', 86, 90),
+    ('S', 91, 96),
+    ('T', 97, 97),
+];
+
+/// An industry as an organisation states it: a GB/T 4754-2017 division code (`C39`: the
+/// section's letter and a division of that section), upper-cased; empty is none. Anything else
+/// (free text, a formula, a division of another section) is a 400 naming `field`.
+pub fn parse_code(value: Option<&str>, field: &str) -> Result<Option<String>, ApiError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let code = v.to_ascii_uppercase();
+    let mut chars = code.chars();
+    let section = chars.next();
+    let division: String = chars.collect();
+    let valid = division.len() == 2
+        && division.bytes().all(|b| b.is_ascii_digit())
+        && DIVISION_RANGES.iter().any(|(s, first, last)| {
+            Some(*s) == section
+                && division
+                    .parse::<u8>()
+                    .is_ok_and(|d| (*first..=*last).contains(&d))
+        });
+    if valid {
+        Ok(Some(code))
+    } else {
+        Err(bad(
+            "INVALID_INDUSTRY",
+            format!(
+                "{field} is a GB/T 4754-2017 division code: a section letter and its two-digit division, such as C39 or I65"
+            ),
+            field,
+        ))
+    }
+}
+
 /// The name of an industry code: its division's name when listed, else its section's, else the
 /// text as stored. `C39` → 计算机、通信和其他电子设备制造业.
 pub fn label(code: &str) -> String {
@@ -95,7 +154,38 @@ pub fn label(code: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::label;
+    use super::{label, parse_code};
+
+    #[test]
+    fn an_industry_is_a_division_of_its_section() {
+        assert_eq!(
+            parse_code(Some(" c39 "), "industry").ok(),
+            Some(Some("C39".into()))
+        );
+        assert_eq!(
+            parse_code(Some("A01"), "industry").ok(),
+            Some(Some("A01".into()))
+        );
+        assert_eq!(
+            parse_code(Some("T97"), "industry").ok(),
+            Some(Some("T97".into()))
+        );
+        assert_eq!(parse_code(Some(""), "industry").ok(), Some(None));
+        assert_eq!(parse_code(None, "industry").ok(), Some(None));
+        for bad in [
+            "=1+2",
+            "C99",
+            "C12",
+            "I66",
+            "J6",
+            "C039",
+            "生物医药",
+            "Z01",
+            "C3a",
+        ] {
+            assert!(parse_code(Some(bad), "industry").is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_listed_division_is_named_by_itself_another_by_its_section() {

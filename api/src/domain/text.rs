@@ -18,3 +18,28 @@ pub fn optional_text(
         Some(v) => Ok(Some(v.to_string())),
     }
 }
+
+/// A name as shown in lists and downloads (an organisation's, a person's): trimmed, 1 to
+/// `max_chars` characters, on one line, without control characters (a tab, a newline or a bell
+/// in a name breaks the CSV and the screens that show it).
+pub fn name(value: &str, max_chars: usize, field: &str) -> Result<String, ApiError> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max_chars {
+        return Err(bad(
+            "INVALID_NAME",
+            format!("{field} must have 1 to {max_chars} characters"),
+            field,
+        ));
+    }
+    if let Some(at) = v.chars().position(char::is_control) {
+        return Err(bad(
+            "INVALID_NAME",
+            format!(
+                "{field} has a control character (a tab, a line break or another) at position {}",
+                at + 1
+            ),
+            field,
+        ));
+    }
+    Ok(v.to_string())
+}

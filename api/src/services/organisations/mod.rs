@@ -98,14 +98,8 @@ pub fn create_organisation(
             "kind",
         ));
     }
-    let name = req.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(bad(
-            "INVALID_NAME",
-            "name must have 1 to 200 characters",
-            "name",
-        ));
-    }
+    let name = crate::domain::text::name(&req.name, 200, "name")?;
+    let industry = crate::domain::industry::parse_code(req.industry.as_deref(), "industry")?;
     let uscc = match (&req.kind[..], req.uscc.as_deref()) {
         (_, Some(code)) => Some(
             Uscc::parse(code)
@@ -193,7 +187,7 @@ pub fn create_organisation(
                 uscc: uscc.clone(),
                 division_code: division_code.clone(),
                 district_org_id,
-                industry: req.industry.clone(),
+                industry,
                 contact_name: req.contact_name.clone(),
                 contact_phone: req.contact_phone.clone(),
                 created_at: now,

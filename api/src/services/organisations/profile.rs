@@ -84,15 +84,8 @@ pub fn update(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<Profile, ApiError> {
-    let name = req.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(bad(
-            "INVALID_NAME",
-            "name must have 1 to 200 characters",
-            "name",
-        ));
-    }
-    let industry = optional_text(req.industry.as_deref(), 100, "industry")?;
+    let name = crate::domain::text::name(&req.name, 200, "name")?;
+    let industry = crate::domain::industry::parse_code(req.industry.as_deref(), "industry")?;
     let contact_name = optional_text(req.contact_name.as_deref(), 100, "contact_name")?;
     let contact_phone = optional_text(req.contact_phone.as_deref(), 30, "contact_phone")?;
     if let Some(p) = &contact_phone
