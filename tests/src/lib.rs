@@ -229,6 +229,18 @@ impl Server {
         http_get(self.addr, path)
     }
 
+    /// The server's peak resident memory so far, in bytes (VmHWM of /proc/<pid>/status).
+    pub fn peak_rss_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server's /proc status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map(|kb| kb * 1024)
+            .expect("VmHWM in /proc status")
+    }
+
     pub fn client(&self) -> Client {
         Client {
             addr: self.addr,
