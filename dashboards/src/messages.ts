@@ -795,6 +795,7 @@ export const errorCodes: Record<string, Pair> = {
   DATE_TOO_OLD: ['日期早于允许补记的天数（默认 30 天）。', 'The date is further back than repayments may be back-dated (30 days by default).'],
   CLAIM_PAID: ['资金池已代偿该贷款：收到的款项请登记为代偿后的追回款。', 'The pool has paid this loan\'s claim: record money received as a recovery on the claim.'],
   PATENT_FROZEN: ['该专利已作为质押物：除标题外的信息只能由专利数据源或贷款银行更改。', 'This patent is pledged: apart from the title, only the patent data feed or the lending bank may change it.'],
+  TABLE_TOO_LARGE: ['上传的数据表过大：请发送抽样（最多 256 列、约一百万个数值）。', 'The table uploaded is too large: send a sample (at most 256 columns and about a million values).'],
   INVALID_INDUSTRY: ['行业请填写国民经济行业分类（GB/T 4754-2017）大类代码，如 C39、I65。', 'The industry is a GB/T 4754-2017 division code, such as C39 or I65.'],
   INVALID_NAME: ['名称须为 1 至 200 个字符，且不含换行、制表符等控制字符。', 'A name has 1 to 200 characters and no line breaks, tabs or other control characters.'],
   ABOVE_OUTSTANDING: ['还款本金超过贷款余额。', 'The principal repaid is above the outstanding balance.'],

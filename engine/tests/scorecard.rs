@@ -685,3 +685,52 @@ fn automatic_breaks_equal_scorecardpys_woebin_on_all_rows_and_on_its_training_ro
         }
     }
 }
+
+/// A table within limits reads as usual; a Parquet file beyond them is refused from its footer
+/// (rows and columns named), a CSV beyond them after reading.
+#[test]
+fn a_table_beyond_its_limits_is_refused_and_names_its_size() {
+    use zhirong_engine::scorecard::table::{TableLimits, read_table_within};
+    let dir = tempfile::tempdir().unwrap();
+    let parquet = dir.path().join("t.parquet");
+    let mut frame = df!("a" => vec![0i64; 1000], "b" => vec![1.5f64; 1000]).unwrap();
+    ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+        .finish(&mut frame)
+        .unwrap();
+    let csv = dir.path().join("t.csv");
+    CsvWriter::new(std::fs::File::create(&csv).unwrap())
+        .finish(&mut frame)
+        .unwrap();
+    let roomy = TableLimits {
+        max_cells: 2000,
+        max_columns: 2,
+    };
+    for path in [&parquet, &csv] {
+        assert_eq!(read_table_within(path, roomy).unwrap().height(), 1000);
+        for tight in [
+            TableLimits {
+                max_cells: 1999,
+                max_columns: 2,
+            },
+            TableLimits {
+                max_cells: 2000,
+                max_columns: 1,
+            },
+        ] {
+            let e = read_table_within(path, tight).unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    ScorecardError::TableTooLarge {
+                        rows: 1000,
+                        columns: 2,
+                        ..
+                    }
+                ),
+                "{}: {e}",
+                path.display()
+            );
+            assert!(e.is_user_error());
+        }
+    }
+}

@@ -21,6 +21,15 @@ pub enum ScorecardError {
         line: usize,
         message: String,
     },
+    #[error(
+        "the table has {rows} rows and {columns} columns: at most {max_columns} columns and {max_cells} values (rows × columns) are read from an upload; send a sample"
+    )]
+    TableTooLarge {
+        rows: usize,
+        columns: usize,
+        max_cells: usize,
+        max_columns: usize,
+    },
     #[error("target column {0:?} is not in the data")]
     TargetMissing(String),
     #[error("column {0:?} is not in the data")]

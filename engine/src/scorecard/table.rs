@@ -12,9 +12,46 @@ use polars::prelude::*;
 
 use super::error::{Result, ScorecardError};
 
+/// Bounds on a table sent over the network: a Parquet file's rows and columns are read from its
+/// footer and checked before a value is decoded (a few kilobytes of run-length-encoded zeros can
+/// decode to gigabytes); CSV and ARFF are already bounded by their bytes and are checked after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableLimits {
+    /// Rows × columns.
+    pub max_cells: usize,
+    pub max_columns: usize,
+}
+
+impl TableLimits {
+    fn check(&self, rows: usize, columns: usize) -> Result<()> {
+        let cells = rows.saturating_mul(columns);
+        if columns > self.max_columns || cells > self.max_cells {
+            return Err(ScorecardError::TableTooLarge {
+                rows,
+                columns,
+                max_cells: self.max_cells,
+                max_columns: self.max_columns,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Reads CSV (header, types inferred from the first 10 000 rows, empty field = missing), Parquet,
 /// or ARFF (`?` = missing), chosen by the file's extension.
 pub fn read_table(path: &Path) -> Result<DataFrame> {
+    read(path, None)
+}
+
+/// [`read_table`] within `limits`: a Parquet file beyond them is refused from its footer, before
+/// it is decoded.
+pub fn read_table_within(path: &Path, limits: TableLimits) -> Result<DataFrame> {
+    let frame = read(path, Some(limits))?;
+    limits.check(frame.height(), frame.width())?;
+    Ok(frame)
+}
+
+fn read(path: &Path, limits: Option<TableLimits>) -> Result<DataFrame> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -28,9 +65,24 @@ pub fn read_table(path: &Path) -> Result<DataFrame> {
             .into_reader_with_file_handle(file)
             .finish()
             .map_err(ScorecardError::polars(context)),
-        Some("parquet" | "pq") => ParquetReader::new(file)
-            .finish()
-            .map_err(ScorecardError::polars(context)),
+        Some("parquet" | "pq") => {
+            let mut reader = ParquetReader::new(file);
+            if let Some(limits) = limits {
+                let footer = reader
+                    .get_metadata()
+                    .map_err(ScorecardError::polars(context.clone()))?;
+                // The file's count and its row groups' sum: a footer could understate one.
+                let rows = footer.num_rows.max(
+                    footer
+                        .row_groups
+                        .iter()
+                        .map(|g| g.num_rows())
+                        .fold(0usize, usize::saturating_add),
+                );
+                limits.check(rows, footer.schema_descr.columns().len())?;
+            }
+            reader.finish().map_err(ScorecardError::polars(context))
+        }
         Some("arff") => read_arff(path, file),
         _ => Err(ScorecardError::UnsupportedFormat {
             path: path.display().to_string(),

@@ -118,6 +118,14 @@ pub fn list(conn: &mut DbConnection, bank_id: i64) -> Result<Vec<ScorecardSummar
         .collect()
 }
 
+/// What training data sent over the network may hold: no more values than a CSV of the upload
+/// limit can (each at least a digit and a comma), in at most as many columns as a patent upload.
+/// A Parquet file beyond it is refused from its footer, before it is decoded.
+pub const TRAINING_LIMITS: scorecard::table::TableLimits = scorecard::table::TableLimits {
+    max_cells: crate::services::patents::upload::MAX_UPLOAD_BYTES / 2,
+    max_columns: crate::services::patents::upload::MAX_COLUMNS as usize,
+};
+
 /// Reads an uploaded model, or fits one on uploaded training data (no database work: call it
 /// before the transaction).
 pub fn model_of(
@@ -159,7 +167,13 @@ pub fn model_of(
         .map_err(|e| ApiError::Internal(format!("temporary file: {e}")))?;
     file.write_all(&upload.bytes)
         .map_err(|e| ApiError::Internal(format!("temporary file: {e}")))?;
-    let frame = scorecard::table::read_table(file.path()).map_err(|e| refuse(e.to_string()))?;
+    let frame =
+        scorecard::table::read_table_within(file.path(), TRAINING_LIMITS).map_err(|e| match e {
+            scorecard::ScorecardError::TableTooLarge { .. } => {
+                bad("TABLE_TOO_LARGE", e.to_string(), "file")
+            }
+            e => refuse(e.to_string()),
+        })?;
     let options = FitOptions {
         bad_value: q.bad.clone(),
         filter: Some(FilterOptions::default()),
