@@ -56,3 +56,14 @@ pub async fn run_servicing(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     })
     .await
 }
+
+/// Propose releasing a repaid loan's registered pledges; a bank manager approves the proposal.
+#[utoipa::path(tag = "bank", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 201, body = crate::services::proposals::Proposal), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/loans/{id}/pledge-release")]
+pub async fn propose_pledge_release(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    ctx.created(move |conn, c| {
+        crate::services::loans::release::propose(conn, &c.principal, *id, c.now, &c.request_id)
+    })
+    .await
+}
