@@ -217,7 +217,9 @@ fn the_bank_collects_after_filing_and_still_gets_the_full_claim_paid(backend: Ba
         login("demo-gov-manager"),
     );
     let (claim_id, loan_id, loss, _) = a_filed_claim(&db, &gov_officer);
-    let before = gov_officer.get(&format!("/api/gov/claims/{claim_id}")).json();
+    let before = gov_officer
+        .get(&format!("/api/gov/claims/{claim_id}"))
+        .json();
     assert_eq!(before["loss_fen"], loss);
     let full_payout = before["payable_now_fen"].as_i64().expect("payable");
 
@@ -228,7 +230,9 @@ fn the_bank_collects_after_filing_and_still_gets_the_full_claim_paid(backend: Ba
     );
     assert_eq!(res.status, 201, "{}", res.body);
 
-    let after = gov_officer.get(&format!("/api/gov/claims/{claim_id}")).json();
+    let after = gov_officer
+        .get(&format!("/api/gov/claims/{claim_id}"))
+        .json();
     let reduced = loss - principal - interest;
     assert_eq!(after["loss_fen"], reduced, "{after}");
     let payable = after["payable_now_fen"].as_i64().expect("payable");
@@ -247,9 +251,14 @@ fn the_bank_collects_after_filing_and_still_gets_the_full_claim_paid(backend: Ba
     );
     assert_eq!(res.status, 201, "{}", res.body);
     let proposal = res.json()["id"].as_i64().expect("proposal");
-    let res = gov_manager.post(&format!("/api/gov/proposals/{proposal}/approve"), &json!({}));
+    let res = gov_manager.post(
+        &format!("/api/gov/proposals/{proposal}/approve"),
+        &json!({}),
+    );
     assert_eq!(res.status, 200, "{}", res.body);
-    let paid = gov_officer.get(&format!("/api/gov/claims/{claim_id}")).json();
+    let paid = gov_officer
+        .get(&format!("/api/gov/claims/{claim_id}"))
+        .json();
     assert_eq!(paid["status"], "paid");
     assert_eq!(paid["approved_fen"], payable, "paid on the reduced loss");
     assert_eq!(balance_of(&db, claim_id), balance - payable);
@@ -270,7 +279,9 @@ fn a_claim_whose_loss_is_repaid_in_full_is_withdrawn_not_paid(backend: Backend) 
         &json!({"paid_on": china_today().to_string(), "principal_fen": outstanding, "interest_fen": 0}),
     );
     assert_eq!(res.status, 201, "{}", res.body);
-    let after = gov_officer.get(&format!("/api/gov/claims/{claim_id}")).json();
+    let after = gov_officer
+        .get(&format!("/api/gov/claims/{claim_id}"))
+        .json();
     assert_eq!(after["status"], "withdrawn", "{after}");
     assert_eq!(after["loss_fen"], 0);
     assert_eq!(after["payable_now_fen"], 0);
@@ -333,12 +344,22 @@ fn one_officer_alone_releases_the_pledges_by_repaying_in_full(backend: Backend) 
     assert_eq!(res.status, 201, "{}", res.body);
     assert_eq!(res.json()["kind"], "bank.pledge_release");
     let proposal = res.json()["id"].as_i64().expect("proposal");
-    let own = officer.post(&format!("/api/bank/proposals/{proposal}/approve"), &json!({}));
+    let own = officer.post(
+        &format!("/api/bank/proposals/{proposal}/approve"),
+        &json!({}),
+    );
     assert_eq!(own.status, 403, "{}", own.body);
     assert_eq!(registered(&mut conn), pledged, "still registered");
-    let res = manager.post(&format!("/api/bank/proposals/{proposal}/approve"), &json!({}));
+    let res = manager.post(
+        &format!("/api/bank/proposals/{proposal}/approve"),
+        &json!({}),
+    );
     assert_eq!(res.status, 200, "{}", res.body);
-    assert_eq!(registered(&mut conn), 0, "released on the manager's approval");
+    assert_eq!(
+        registered(&mut conn),
+        0,
+        "released on the manager's approval"
+    );
     let released_on: Vec<Option<NaiveDate>> = pledges::table
         .filter(pledges::loan_id.eq(loan_id))
         .select(pledges::released_on)

@@ -61,7 +61,10 @@ pub async fn run_servicing(ctx: Ctx) -> Result<HttpResponse, ApiError> {
 #[utoipa::path(tag = "bank", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 201, body = crate::services::proposals::Proposal), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/loans/{id}/pledge-release")]
-pub async fn propose_pledge_release(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn propose_pledge_release(
+    ctx: Ctx,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     ctx.created(move |conn, c| {
         crate::services::loans::release::propose(conn, &c.principal, *id, c.now, &c.request_id)
     })

@@ -639,8 +639,10 @@ pub fn money_received(
             action: "claim.recompute",
             object_type: "claim",
             object_id: r.id.to_string(),
-            before: Some(&serde_json::json!({"status": r.status, "loss_fen": r.loss_fen,
-                "recoveries_fen": r.recoveries_fen, "claimed_fen": r.claimed_fen})),
+            before: Some(
+                &serde_json::json!({"status": r.status, "loss_fen": r.loss_fen,
+                "recoveries_fen": r.recoveries_fen, "claimed_fen": r.claimed_fen}),
+            ),
             after: Some(&serde_json::json!({"status": status, "loss_fen": loss,
                 "recoveries_fen": r.recoveries_fen + received, "claimed_fen": claimed,
                 "received_on": received_on, "principal_fen": principal_fen,
