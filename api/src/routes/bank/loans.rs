@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, post, web};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::Ctx;
+use crate::services::claims;
 use crate::services::loans::servicing::{self, RepaymentRequest, ServicingRun};
 use crate::services::monitoring::{self, LoanQuery, PortfolioLoan};
 
@@ -33,6 +34,9 @@ pub async fn repay(
             *id,
             body,
             backdate_days,
+            &|conn, money, now, request_id| {
+                claims::money_received(conn, money, now, request_id).map(|_| ())
+            },
             c.now,
             &c.request_id,
         )

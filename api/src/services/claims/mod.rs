@@ -23,6 +23,7 @@ use crate::domain::text::optional_text;
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::disposals::rules_of;
+use crate::services::loans::servicing::Received;
 use crate::services::proposals::{self as maker_checker, ClaimDecision, Payload, Proposal};
 use crate::services::status_filter;
 
@@ -530,17 +531,21 @@ pub fn record_recovery(
 /// loan was covered under, against the pool's balance now. A loss brought to nil withdraws the
 /// claim and ends the pool's cover. Call inside the repayment's transaction. Returns the
 /// change, if the loan has such a claim.
-#[allow(clippy::too_many_arguments)]
 pub fn money_received(
     conn: &mut DbConnection,
-    actor: &audit::Actor,
-    loan_id: i64,
-    received_on: NaiveDate,
-    principal_fen: i64,
-    interest_fen: i64,
+    money: &Received,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<Option<ClaimChange>, ApiError> {
+    let Received {
+        actor,
+        loan_id,
+        paid_on: received_on,
+        principal_fen,
+        interest_fen,
+    } = money;
+    let (loan_id, received_on, principal_fen, interest_fen) =
+        (*loan_id, *received_on, *principal_fen, *interest_fen);
     // Take the claim's row first (an update that changes nothing): a decision on it or another
     // repayment at the same moment waits for this one, and this one sees what they did.
     let taken = diesel::update(claims::table.filter(claims::loan_id.eq(loan_id)))

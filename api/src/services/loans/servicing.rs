@@ -264,11 +264,25 @@ pub fn run(
     })
 }
 
+/// Money received on a loan, as the loan's claim (if any) is told of it.
+pub struct Received {
+    pub actor: Actor,
+    pub loan_id: i64,
+    pub paid_on: NaiveDate,
+    pub principal_fen: i64,
+    pub interest_fen: i64,
+}
+
+/// What follows money received on a loan in the repayment's transaction: the claim's
+/// recomputation (`claims::money_received`, passed by the route: claims sit above loans).
+pub type ClaimFollows<'a> =
+    &'a dyn Fn(&mut DbConnection, &Received, NaiveDateTime, &str) -> Result<(), ApiError>;
+
 /// Records a repayment and brings the loan up to date; at full repayment the loan closes and the
 /// pool's coverage ends, while its pledges stay registered until a manager approves their
 /// release. `paid_on` is between the disbursement and today, at most `backdate_days` back. While
 /// the loan's claim is filed and unpaid, the money reduces the claim's loss and the claim is
-/// recomputed; once the pool has paid it, money received is a recovery on the claim, not a
+/// recomputed (`claim_follows`); once the pool has paid it, money received is a recovery on the claim, not a
 /// repayment.
 #[allow(clippy::too_many_arguments)]
 pub fn record_repayment(
@@ -277,6 +291,7 @@ pub fn record_repayment(
     loan_id: i64,
     req: RepaymentRequest,
     backdate_days: i64,
+    claim_follows: ClaimFollows<'_>,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<LoanRecord, ApiError> {
@@ -412,13 +427,15 @@ pub fn record_repayment(
             },
             now,
         )?;
-        crate::services::claims::money_received(
+        claim_follows(
             conn,
-            &principal.actor(),
-            loan_id,
-            req.paid_on,
-            req.principal_fen,
-            req.interest_fen,
+            &Received {
+                actor: principal.actor(),
+                loan_id,
+                paid_on: req.paid_on,
+                principal_fen: req.principal_fen,
+                interest_fen: req.interest_fen,
+            },
             now,
             request_id,
         )?;
