@@ -222,6 +222,13 @@ fn the_bank_collects_after_filing_and_still_gets_the_full_claim_paid(backend: Ba
         .json();
     assert_eq!(before["loss_fen"], loss);
     let full_payout = before["payable_now_fen"].as_i64().expect("payable");
+    // The district's officer proposes paying on the loss as filed, before the money comes in.
+    let res = gov_officer.post(
+        &format!("/api/gov/claims/{claim_id}/proposals"),
+        &json!({"decision": "approve"}),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    let stale = res.json()["id"].as_i64().expect("proposal");
 
     let (principal, interest) = (loss / 2, 1_000);
     let res = officer.post(
@@ -245,6 +252,16 @@ fn the_bank_collects_after_filing_and_still_gets_the_full_claim_paid(backend: Ba
     assert_eq!(changes[0]["received_fen"], principal + interest);
 
     let balance = balance_of(&db, claim_id);
+    // The proposal made on the old figure is not paid: it goes back, and a new one is made.
+    let res = gov_manager.post(&format!("/api/gov/proposals/{stale}/approve"), &json!({}));
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert_eq!(res.json()["error"]["code"], "CLAIM_RECOMPUTED");
+    assert_eq!(balance_of(&db, claim_id), balance, "nothing paid");
+    let res = gov_manager.post(
+        &format!("/api/gov/proposals/{stale}/send-back"),
+        &json!({"note": "按收款后的损失重新提议"}),
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
     let res = gov_officer.post(
         &format!("/api/gov/claims/{claim_id}/proposals"),
         &json!({"decision": "approve"}),

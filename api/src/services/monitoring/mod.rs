@@ -273,7 +273,7 @@ pub fn portfolio(
         ))
         .load::<(i64, i64, ClaimStatus, i64, i64, Option<i64>)>(conn)?
     {
-        let first: Vec<i64> = claim_adjustments::table
+        let losses_before: Vec<i64> = claim_adjustments::table
             .filter(claim_adjustments::claim_id.eq(id))
             .order(claim_adjustments::id)
             .select(claim_adjustments::loss_before_fen)
@@ -286,8 +286,8 @@ pub fn portfolio(
                 loss_fen,
                 claimed_fen,
                 approved_fen,
-                recomputations: first.len() as i64,
-                filed_loss_fen: first.first().copied().unwrap_or(loss_fen),
+                recomputations: losses_before.len() as i64,
+                filed_loss_fen: losses_before.first().copied().unwrap_or(loss_fen),
             },
         );
     }
