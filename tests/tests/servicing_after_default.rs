@@ -390,6 +390,123 @@ fn one_officer_alone_releases_the_pledges_by_repaying_in_full(backend: Backend) 
     assert_eq!(again.status, 409, "{}", again.body);
 }
 
+/// On PostgreSQL, where transactions interleave: the district's manager approves the payout while
+/// the bank books the borrower's money on the same claim, many times over. Whatever the order,
+/// the pool pays on the loss left by the money booked before the payout, and money after it is
+/// refused as a recovery: never a payout on the old loss with the money booked as well.
+#[test]
+fn money_booked_at_the_moment_of_the_payout_never_leaves_the_pool_paying_the_old_loss() {
+    const ROUNDS: usize = 6;
+    const AT_ONCE: usize = 8;
+    let db = TestDb::new(Backend::Postgres);
+    load_demo(&db);
+    let server = Server::start(&db.url);
+    let login = |u: &str| server.client().login(u, DEMO_PASSWORD).0;
+    let (officer, gov_officer, gov_manager) = (
+        login("demo-officer"),
+        login("demo-gov-officer"),
+        login("demo-gov-manager"),
+    );
+    let (claim_id, loan_id, _, _) = a_filed_claim(&db, &gov_officer);
+    let payment = 100_000;
+    let today = china_today().to_string();
+    let mut conn = db.connect();
+    for round in 0..ROUNDS {
+        // Arrange: the claim back to filed, its loss as it stands, and a proposal to pay it.
+        diesel::update(claims::table.find(claim_id))
+            .set((
+                claims::status.eq("filed"),
+                claims::approved_fen.eq(None::<i64>),
+                claims::decided_on.eq(None::<NaiveDate>),
+            ))
+            .execute(&mut conn)
+            .expect("filed");
+        let loss: i64 = claims::table
+            .find(claim_id)
+            .select(claims::loss_fen)
+            .first(&mut conn)
+            .expect("loss");
+        let res = gov_officer.post(
+            &format!("/api/gov/claims/{claim_id}/proposals"),
+            &json!({"decision": "approve"}),
+        );
+        assert_eq!(res.status, 201, "{}", res.body);
+        let proposal = res.json()["id"].as_i64().expect("proposal");
+        let barrier = std::sync::Barrier::new(AT_ONCE);
+        let answers: Vec<(usize, u16, String)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..AT_ONCE)
+                .map(|i| {
+                    let (barrier, officer, gov_manager, today) =
+                        (&barrier, &officer, &gov_manager, &today);
+                    s.spawn(move || {
+                        barrier.wait();
+                        let r = if i == 0 {
+                            gov_manager.post(
+                                &format!("/api/gov/proposals/{proposal}/approve"),
+                                &json!({}),
+                            )
+                        } else {
+                            officer.post(
+                                &format!("/api/bank/loans/{loan_id}/repayments"),
+                                &json!({"paid_on": today, "principal_fen": payment, "interest_fen": 0}),
+                            )
+                        };
+                        let code = r.json()["error"]["code"].as_str().unwrap_or("").to_string();
+                        (i, r.status, code)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("thread"))
+                .collect()
+        });
+        let booked = answers.iter().filter(|a| a.0 > 0 && a.1 == 201).count() as i64;
+        for a in answers.iter().filter(|a| a.0 > 0 && a.1 != 201) {
+            assert_eq!(
+                (a.1, a.2.as_str()),
+                (409, "CLAIM_PAID"),
+                "round {round}: {answers:?}"
+            );
+        }
+        let (status, loss_now, claimed, approved): (String, i64, i64, Option<i64>) = claims::table
+            .find(claim_id)
+            .select((
+                claims::status,
+                claims::loss_fen,
+                claims::claimed_fen,
+                claims::approved_fen,
+            ))
+            .first(&mut conn)
+            .expect("claim");
+        assert_eq!(
+            loss_now,
+            loss - booked * payment,
+            "round {round}: every payment booked reduced the loss: {answers:?}"
+        );
+        let approval = &answers[0];
+        if approval.1 == 200 {
+            assert_eq!(status, "paid");
+            assert_eq!(
+                approved,
+                Some(claimed),
+                "round {round}: paid on the loss as it stood: {answers:?}"
+            );
+        } else {
+            assert_eq!(
+                (approval.1, approval.2.as_str()),
+                (409, "CLAIM_RECOMPUTED"),
+                "round {round}"
+            );
+            let res = gov_manager.post(
+                &format!("/api/gov/proposals/{proposal}/send-back"),
+                &json!({}),
+            );
+            assert_eq!(res.status, 200, "{}", res.body);
+        }
+    }
+}
+
 on_both_backends!(
     a_repayment_back_dated_beyond_thirty_days_is_refused,
     a_repayment_on_a_loan_whose_claim_is_paid_is_refused_as_a_recovery,
