@@ -557,6 +557,33 @@ async function main() {
     assert(d.body.status !== 'open' && d.body.proceeds_fen === 15_000_000, `disposal ${JSON.stringify(d.body).slice(0, 200)}`);
   });
 
+  await check('a full repayment leaves the pledges registered; the officer proposes their release, the manager approves it', async () => {
+    const loans = (await apiGet(officerTokens.access_token, '/api/bank/loans?status=active')).body;
+    const loan = loans.find((l) => l.registered_pledges > 0 && !l.claim);
+    assert(loan, 'no active loan with pledges');
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const paid = await fetch(`${base}/api/bank/loans/${loan.loan_id}/repayments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${officerTokens.access_token}` },
+      body: JSON.stringify({ paid_on: today, principal_fen: loan.outstanding_fen, interest_fen: 0 }),
+    });
+    assert(paid.status === 201, `repayment refused: ${paid.status} ${await paid.text()}`);
+    await off.goto(`${base}/bank/portfolio`);
+    const button = off.locator(`[data-propose-release="${loan.loan_id}"]`);
+    await button.waitFor();
+    await button.click();
+    await off.locator('[data-release-proposed]').waitFor();
+    await shots(off, '29b-bank-pledge-release-proposed');
+    const still = (await apiGet(officerTokens.access_token, '/api/bank/loans?status=repaid')).body.find((l) => l.loan_id === loan.loan_id);
+    assert(still && still.registered_pledges === loan.registered_pledges, 'pledges released before approval');
+    await mgr.goto(`${base}/bank/proposals`);
+    const row = mgr.locator('[data-proposal]', { hasText: '解除质押' }).first();
+    await row.locator('[data-approve]').click();
+    await mgr.locator('[data-decided]').waitFor();
+    const after = (await apiGet(officerTokens.access_token, '/api/bank/loans?status=repaid')).body.find((l) => l.loan_id === loan.loan_id);
+    assert(after && after.registered_pledges === 0, `pledges still registered: ${JSON.stringify(after)}`);
+  });
+
   // --- Government officer ---
   const gov = await newPage();
   const govTokens = await apiLogin('demo-gov-officer');

@@ -343,6 +343,15 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ),
         (
             "POST",
+            "/api/bank/loans/{id}/pledge-release",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 409,
+            },
+        ),
+        (
+            "POST",
             "/api/bank/loans/{id}/disposals",
             Scope {
                 roles: BANK,

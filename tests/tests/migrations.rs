@@ -32,12 +32,13 @@ fn tables(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|r| r.name).collect()
 }
 
-const TABLES: [&str; 35] = [
+const TABLES: [&str; 36] = [
     "alerts",
     "annual_fee_schedule",
     "applications",
     "audit_log",
     "bank_loan_quality",
+    "claim_adjustments",
     "claim_recoveries",
     "claims",
     "disposal_cases",

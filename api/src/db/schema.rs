@@ -436,6 +436,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    claim_adjustments (id) {
+        id -> BigInt,
+        claim_id -> BigInt,
+        received_on -> Date,
+        principal_fen -> BigInt,
+        interest_fen -> BigInt,
+        loss_before_fen -> BigInt,
+        loss_after_fen -> BigInt,
+        claimed_before_fen -> BigInt,
+        claimed_after_fen -> BigInt,
+        status_after -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     pool_simulations (id) {
         id -> BigInt,
         pool_id -> BigInt,
@@ -533,6 +549,7 @@ diesel::joinable!(disposals -> loans (loan_id));
 diesel::joinable!(claims -> loans (loan_id));
 diesel::joinable!(claims -> fund_pools (pool_id));
 diesel::joinable!(claim_recoveries -> claims (claim_id));
+diesel::joinable!(claim_adjustments -> claims (claim_id));
 diesel::joinable!(disposal_cases -> patents (patent_id));
 diesel::joinable!(disposal_offers -> disposal_cases (case_id));
 
@@ -565,6 +582,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     scorecards,
     pool_contributions,
     claim_recoveries,
+    claim_adjustments,
     pool_simulations,
     whitelist_criteria,
     bank_loan_quality,

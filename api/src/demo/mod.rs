@@ -85,7 +85,7 @@ pub struct DemoSummary {
 }
 
 /// Tables in an order that respects foreign keys when deleting.
-const DELETE_ORDER: [&str; 34] = [
+const DELETE_ORDER: [&str; 35] = [
     "audit_log",
     "bank_loan_quality",
     "feed_quarantine",
@@ -101,6 +101,7 @@ const DELETE_ORDER: [&str; 34] = [
     "login_throttle",
     "alerts",
     "risk_events",
+    "claim_adjustments",
     "claim_recoveries",
     "claims",
     "disposal_offers",

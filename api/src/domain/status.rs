@@ -157,6 +157,8 @@ status_enum! {
         Approved = "approved",
         Rejected = "rejected",
         Paid = "paid",
+        /// The borrower's money brought the loss to nil before the payout: closed, not paid.
+        Withdrawn = "withdrawn",
     }
 }
 

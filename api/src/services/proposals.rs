@@ -199,6 +199,8 @@ pub enum Payload {
     DisposalSale(DisposalSale),
     #[serde(rename = "bank.scorecard_activation")]
     ScorecardActivation(ScorecardActivation),
+    #[serde(rename = "bank.pledge_release")]
+    PledgeRelease(PledgeRelease),
     #[serde(rename = "gov.pool_rule")]
     PoolRule(RuleChange),
     #[serde(rename = "gov.claim_decision")]
@@ -251,6 +253,16 @@ pub struct ScorecardActivation {
     pub model_digest: String,
 }
 
+/// Release a repaid loan's registered pledges (the patents become free again).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PledgeRelease {
+    pub loan_id: i64,
+    /// The pledges released, as proposed: the approval releases exactly these.
+    pub pledge_ids: Vec<i64>,
+    pub patent_numbers: Vec<String>,
+    pub closed_on: Option<NaiveDate>,
+}
+
 /// A district's decision on a claim: approve (pay what the pool owes now) or return.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClaimDecision {
@@ -293,6 +305,7 @@ impl Payload {
             Payload::Disbursement(_) => "bank.disbursement",
             Payload::DisposalSale(_) => "bank.disposal_sale",
             Payload::ScorecardActivation(_) => "bank.scorecard_activation",
+            Payload::PledgeRelease(_) => "bank.pledge_release",
             Payload::PoolRule(_) => "gov.pool_rule",
             Payload::ClaimDecision(_) => "gov.claim_decision",
         }
@@ -351,11 +364,12 @@ impl Payload {
 }
 
 /// The kinds the platform carries out.
-const KINDS: [&str; 6] = [
+const KINDS: [&str; 7] = [
     "bank.application_decision",
     "bank.disbursement",
     "bank.disposal_sale",
     "bank.scorecard_activation",
+    "bank.pledge_release",
     "gov.pool_rule",
     "gov.claim_decision",
 ];

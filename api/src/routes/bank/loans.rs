@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, post, web};
 
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::Ctx;
+use crate::services::claims;
 use crate::services::loans::servicing::{self, RepaymentRequest, ServicingRun};
 use crate::services::monitoring::{self, LoanQuery, PortfolioLoan};
 
@@ -33,6 +34,9 @@ pub async fn repay(
             *id,
             body,
             backdate_days,
+            &|conn, money, now, request_id| {
+                claims::money_received(conn, money, now, request_id).map(|_| ())
+            },
             c.now,
             &c.request_id,
         )
@@ -53,6 +57,20 @@ pub async fn run_servicing(ctx: Ctx) -> Result<HttpResponse, ApiError> {
             c.now,
             &c.request_id,
         )
+    })
+    .await
+}
+
+/// Propose releasing a repaid loan's registered pledges; a bank manager approves the proposal.
+#[utoipa::path(tag = "bank", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 201, body = crate::services::proposals::Proposal), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[post("/loans/{id}/pledge-release")]
+pub async fn propose_pledge_release(
+    ctx: Ctx,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    ctx.created(move |conn, c| {
+        crate::services::loans::release::propose(conn, &c.principal, *id, c.now, &c.request_id)
     })
     .await
 }

@@ -23,6 +23,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(pledges::propose_disbursement)
         .service(loans::loans)
         .service(loans::repay)
+        .service(loans::propose_pledge_release)
         .service(disposals::open_disposal)
         .service(claims::file_claim)
         .service(loans::run_servicing)

@@ -2,7 +2,9 @@
 //! loss computation (outstanding at default, recoveries, the rule's shares and cap, the balance),
 //! approved by a district manager on an officer's proposal (maker-checker) — the payout reduces
 //! the balance — or returned to the bank with a reason. Money a bank recovers after the payout
-//! flows back to the pool by the share the pool bore.
+//! flows back to the pool by the share the pool bore. Money the bank receives while the claim is
+//! filed and unpaid reduces the loss: the claim is recomputed by the pool's rules, each change kept
+//! with the money that caused it, and a claim whose loss falls to nil is withdrawn, not paid.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -14,13 +16,14 @@ use crate::clock::china_today;
 use crate::db::DbConnection;
 use crate::db::audit::{self, Entry};
 use crate::db::schema::{
-    claim_recoveries, claims, fund_pools, loans, organisations, pool_coverage,
+    claim_adjustments, claim_recoveries, claims, fund_pools, loans, organisations, pool_coverage,
 };
 use crate::domain::status::{ClaimStatus, CoverageStatus};
 use crate::domain::text::optional_text;
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::disposals::rules_of;
+use crate::services::loans::servicing::Received;
 use crate::services::proposals::{self as maker_checker, ClaimDecision, Payload, Proposal};
 use crate::services::status_filter;
 
@@ -39,7 +42,8 @@ pub struct ClaimDetail {
     pub filed_on: NaiveDate,
     pub decided_on: Option<NaiveDate>,
     pub decision_reason: Option<String>,
-    /// The computation: loss = max(0, outstanding at default − recoveries).
+    /// The computation: loss = max(0, outstanding at default − recoveries), the recoveries being
+    /// the disposals' proceeds and the money received from the borrower since filing.
     pub outstanding_at_default_fen: i64,
     pub recoveries_fen: i64,
     pub loss_fen: i64,
@@ -54,6 +58,26 @@ pub struct ClaimDetail {
     /// Recovered after the payout, and the pool's part of it.
     pub recovered_after_payout_fen: i64,
     pub returned_to_pool_fen: i64,
+    /// Why the claim changed since it was filed: the money received from the borrower while it
+    /// was unpaid, oldest first.
+    pub changes: Vec<ClaimChange>,
+}
+
+/// One recomputation of a filed claim: the money received and the loss and claim before and
+/// after it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ClaimChange {
+    pub received_on: NaiveDate,
+    pub principal_fen: i64,
+    pub interest_fen: i64,
+    /// principal + interest.
+    pub received_fen: i64,
+    pub loss_before_fen: i64,
+    pub loss_after_fen: i64,
+    pub claimed_before_fen: i64,
+    pub claimed_after_fen: i64,
+    /// The claim's status after it: unchanged, or withdrawn when the loss fell to nil.
+    pub status_after: String,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -78,6 +102,36 @@ pub struct ClaimDecisionRequest {
 pub struct RecoveryRequest {
     pub amount_fen: i64,
     pub received_on: NaiveDate,
+}
+
+/// A recomputation as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = claim_adjustments)]
+struct AdjustmentRow {
+    received_on: NaiveDate,
+    principal_fen: i64,
+    interest_fen: i64,
+    loss_before_fen: i64,
+    loss_after_fen: i64,
+    claimed_before_fen: i64,
+    claimed_after_fen: i64,
+    status_after: String,
+}
+
+impl From<AdjustmentRow> for ClaimChange {
+    fn from(a: AdjustmentRow) -> Self {
+        ClaimChange {
+            received_on: a.received_on,
+            principal_fen: a.principal_fen,
+            interest_fen: a.interest_fen,
+            received_fen: a.principal_fen + a.interest_fen,
+            loss_before_fen: a.loss_before_fen,
+            loss_after_fen: a.loss_after_fen,
+            claimed_before_fen: a.claimed_before_fen,
+            claimed_after_fen: a.claimed_after_fen,
+            status_after: a.status_after,
+        }
+    }
 }
 
 /// A claim as stored.
@@ -135,6 +189,17 @@ pub fn detail(conn: &mut DbConnection, district_id: i64, id: i64) -> Result<Clai
         .find(r.loan_id)
         .select((loans::enterprise_id, loans::outstanding_fen))
         .first(conn)?;
+    // The outstanding when the claim was filed: the principal received since came off the loan
+    // and is counted among the recoveries.
+    let changes: Vec<ClaimChange> = claim_adjustments::table
+        .filter(claim_adjustments::claim_id.eq(id))
+        .order(claim_adjustments::id)
+        .select(AdjustmentRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(ClaimChange::from)
+        .collect();
+    let outstanding = outstanding + changes.iter().map(|c| c.principal_fen).sum::<i64>();
     let rules = rules_of(conn, r.pool_id, r.rule_version, balance)?;
     let split = share_loss(r.loss_fen, &rules, balance);
     let recovered: Vec<Recovery> = claim_recoveries::table
@@ -166,6 +231,7 @@ pub fn detail(conn: &mut DbConnection, district_id: i64, id: i64) -> Result<Clai
         approved_fen: r.approved_fen,
         recovered_after_payout_fen: recovered.iter().map(|x| x.amount_fen).sum(),
         returned_to_pool_fen: recovered.iter().map(|x| x.pool_share_fen).sum(),
+        changes,
     })
 }
 
@@ -265,11 +331,26 @@ pub fn apply(
     request_id: &str,
 ) -> Result<(), ApiError> {
     let id = decision.claim_id;
+    // Take the claim's row first: a repayment recomputing it at the same moment waits, or this
+    // waits for it and sees the new loss.
+    diesel::update(claims::table.find(id))
+        .set(claims::status.eq(claims::status))
+        .execute(conn)?;
     let c = detail(conn, principal.org_id, id)?;
     if c.status != ClaimStatus::UnderReview {
         return Err(ApiError::conflict(
             "CLAIM_DECIDED",
             format!("claim {id} is now {}; send the proposal back", c.status),
+        ));
+    }
+    if decision.decision == "approve" && c.loss_fen != decision.loss_fen {
+        return Err(ApiError::conflict(
+            "CLAIM_RECOMPUTED",
+            format!(
+                "claim {id} was recomputed since the proposal (loss {} fen, now {} fen): send \
+                 the proposal back and propose again on the new figure",
+                decision.loss_fen, c.loss_fen
+            ),
         ));
     }
     let today = china_today(now);
@@ -442,4 +523,138 @@ pub fn record_recovery(
             .find(|c| c.id == claim_id)
             .ok_or(ApiError::NotFound)
     })
+}
+
+/// Money the bank received from the borrower on a loan whose claim is filed and not yet paid
+/// (filed, under review or approved): it is a recovery — principal and interest alike — and
+/// reduces the loss, `max(0, outstanding at default − recoveries)`; the claim is recomputed by the rules the
+/// loan was covered under, against the pool's balance now. A loss brought to nil withdraws the
+/// claim and ends the pool's cover. Call inside the repayment's transaction. Returns the
+/// change, if the loan has such a claim.
+pub fn money_received(
+    conn: &mut DbConnection,
+    money: &Received,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<Option<ClaimChange>, ApiError> {
+    let Received {
+        actor,
+        loan_id,
+        paid_on: received_on,
+        principal_fen,
+        interest_fen,
+    } = money;
+    let (loan_id, received_on, principal_fen, interest_fen) =
+        (*loan_id, *received_on, *principal_fen, *interest_fen);
+    // Take the claim's row first (an update that changes nothing): a decision on it or another
+    // repayment at the same moment waits for this one, and this one sees what they did.
+    let taken = diesel::update(claims::table.filter(claims::loan_id.eq(loan_id)))
+        .set(claims::status.eq(claims::status))
+        .execute(conn)?;
+    if taken == 0 {
+        return Ok(None);
+    }
+    let r: ClaimRow = claims::table
+        .filter(claims::loan_id.eq(loan_id))
+        .select(ClaimRow::as_select())
+        .first(conn)?;
+    match r.status {
+        ClaimStatus::Filed | ClaimStatus::UnderReview | ClaimStatus::Approved => {}
+        ClaimStatus::Paid => {
+            return Err(ApiError::conflict(
+                "CLAIM_PAID",
+                format!(
+                    "the pool has paid claim {} on loan {loan_id}: record money received as a \
+                     recovery (POST /api/bank/claims/{}/recoveries), shared with the pool",
+                    r.id, r.id
+                ),
+            ));
+        }
+        ClaimStatus::Rejected | ClaimStatus::Withdrawn => return Ok(None),
+    }
+    let received = principal_fen + interest_fen;
+    let loss = (r.loss_fen - received).max(0);
+    let balance: i64 = fund_pools::table
+        .find(r.pool_id)
+        .select(fund_pools::balance_fen)
+        .first(conn)?;
+    let rules = rules_of(conn, r.pool_id, r.rule_version, balance)?;
+    let claimed = share_loss(loss, &rules, balance).pool_fen;
+    let status = if loss == 0 {
+        ClaimStatus::Withdrawn
+    } else {
+        r.status
+    };
+    let today = china_today(now);
+    diesel::update(claims::table.find(r.id))
+        .set((
+            claims::loss_fen.eq(loss),
+            claims::recoveries_fen.eq(r.recoveries_fen + received),
+            claims::claimed_fen.eq(claimed),
+            claims::status.eq(status),
+        ))
+        .execute(conn)?;
+    if status == ClaimStatus::Withdrawn {
+        diesel::update(claims::table.find(r.id))
+            .set((
+                claims::decided_on.eq(today),
+                claims::decision_reason.eq(format!(
+                    "贷款 {loan_id} 的损失已由借款人还款全部弥补，索赔撤回。The borrower's money \
+                     covered the loss: the claim is withdrawn."
+                )),
+            ))
+            .execute(conn)?;
+        diesel::update(
+            pool_coverage::table
+                .filter(pool_coverage::loan_id.eq(loan_id))
+                .filter(pool_coverage::status.eq(CoverageStatus::Claimed)),
+        )
+        .set(pool_coverage::status.eq(CoverageStatus::Released))
+        .execute(conn)?;
+    }
+    let change = ClaimChange {
+        received_on,
+        principal_fen,
+        interest_fen,
+        received_fen: received,
+        loss_before_fen: r.loss_fen,
+        loss_after_fen: loss,
+        claimed_before_fen: r.claimed_fen,
+        claimed_after_fen: claimed,
+        status_after: status.as_str().to_string(),
+    };
+    diesel::insert_into(claim_adjustments::table)
+        .values((
+            claim_adjustments::claim_id.eq(r.id),
+            claim_adjustments::received_on.eq(received_on),
+            claim_adjustments::principal_fen.eq(principal_fen),
+            claim_adjustments::interest_fen.eq(interest_fen),
+            claim_adjustments::loss_before_fen.eq(r.loss_fen),
+            claim_adjustments::loss_after_fen.eq(loss),
+            claim_adjustments::claimed_before_fen.eq(r.claimed_fen),
+            claim_adjustments::claimed_after_fen.eq(claimed),
+            claim_adjustments::status_after.eq(status.as_str()),
+            claim_adjustments::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    audit::append(
+        conn,
+        actor,
+        &Entry {
+            action: "claim.recompute",
+            object_type: "claim",
+            object_id: r.id.to_string(),
+            before: Some(
+                &serde_json::json!({"status": r.status, "loss_fen": r.loss_fen,
+                "recoveries_fen": r.recoveries_fen, "claimed_fen": r.claimed_fen}),
+            ),
+            after: Some(&serde_json::json!({"status": status, "loss_fen": loss,
+                "recoveries_fen": r.recoveries_fen + received, "claimed_fen": claimed,
+                "received_on": received_on, "principal_fen": principal_fen,
+                "interest_fen": interest_fen, "loan_id": loan_id})),
+            request_id,
+        },
+        now,
+    )?;
+    Ok(Some(change))
 }

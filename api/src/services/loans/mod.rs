@@ -3,6 +3,7 @@
 //!
 //! The schedule follows the loan's repayment method (`domain::schedule`).
 
+pub mod release;
 pub mod servicing;
 
 use chrono::NaiveDate;

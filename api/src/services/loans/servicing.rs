@@ -1,6 +1,8 @@
 //! Servicing: repayments recorded by the officer, days past due computed from the schedule, the
-//! loan's status following them (active → overdue → defaulted at 90 days), pledges and pool
-//! coverage released at full repayment. Overdue loans feed the enterprise's credit risk
+//! loan's status following them (active → overdue → defaulted at 90 days), the pool's coverage
+//! ended at full repayment (the pledges stay registered until a manager approves their release,
+//! `loans::release`). Money received while the loan's claim is filed and unpaid reduces the
+//! claim's loss (`claims::money_received`). Overdue loans feed the enterprise's credit risk
 //! (`overdue_30`, `overdue_90` events) and raise alerts to the bank and the enterprise.
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -12,9 +14,9 @@ use crate::clock::china_today;
 use crate::db::DbConnection;
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::{LoanRecord, NewRepayment, NewRiskEvent};
-use crate::db::schema::{claims, loans, pledges, pool_coverage, repayments};
+use crate::db::schema::{claims, loans, pool_coverage, repayments};
 use crate::domain::schedule::{Arrears, DEFAULT_DAYS, RepaymentMethod, arrears, schedule};
-use crate::domain::status::{ClaimStatus, CoverageStatus, LoanStatus, PledgeStatus};
+use crate::domain::status::{ClaimStatus, CoverageStatus, LoanStatus};
 use crate::error::ApiError;
 use crate::error::bad;
 use crate::services::alerts::raise_alert;
@@ -262,10 +264,26 @@ pub fn run(
     })
 }
 
-/// Records a repayment and brings the loan up to date; at full repayment the loan closes, its
-/// pledges are released and the pool's coverage ends. `paid_on` may be at most `backdate_days`
-/// before today. Once the pool has paid the loan's claim, money received is a recovery on the
-/// claim, not a repayment.
+/// Money received on a loan, as the loan's claim (if any) is told of it.
+pub struct Received {
+    pub actor: Actor,
+    pub loan_id: i64,
+    pub paid_on: NaiveDate,
+    pub principal_fen: i64,
+    pub interest_fen: i64,
+}
+
+/// What follows money received on a loan in the repayment's transaction: the claim's
+/// recomputation (`claims::money_received`, passed by the route: claims sit above loans).
+pub type ClaimFollows<'a> =
+    &'a dyn Fn(&mut DbConnection, &Received, NaiveDateTime, &str) -> Result<(), ApiError>;
+
+/// Records a repayment and brings the loan up to date; at full repayment the loan closes and the
+/// pool's coverage ends, while its pledges stay registered until a manager approves their
+/// release. `paid_on` is between the disbursement and today, at most `backdate_days` back. While
+/// the loan's claim is filed and unpaid, the money reduces the claim's loss and the claim is
+/// recomputed (`claim_follows`); once the pool has paid it, money received is a recovery on the claim, not a
+/// repayment.
 #[allow(clippy::too_many_arguments)]
 pub fn record_repayment(
     conn: &mut DbConnection,
@@ -273,6 +291,7 @@ pub fn record_repayment(
     loan_id: i64,
     req: RepaymentRequest,
     backdate_days: i64,
+    claim_follows: ClaimFollows<'_>,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<LoanRecord, ApiError> {
@@ -408,6 +427,18 @@ pub fn record_repayment(
             },
             now,
         )?;
+        claim_follows(
+            conn,
+            &Received {
+                actor: principal.actor(),
+                loan_id,
+                paid_on: req.paid_on,
+                principal_fen: req.principal_fen,
+                interest_fen: req.interest_fen,
+            },
+            now,
+            request_id,
+        )?;
         if outstanding == 0 {
             diesel::update(loans::table.find(loan_id))
                 .set((
@@ -416,16 +447,6 @@ pub fn record_repayment(
                     loans::closed_on.eq(req.paid_on),
                 ))
                 .execute(conn)?;
-            diesel::update(
-                pledges::table
-                    .filter(pledges::loan_id.eq(loan_id))
-                    .filter(pledges::status.eq(PledgeStatus::Registered)),
-            )
-            .set((
-                pledges::status.eq(PledgeStatus::Released),
-                pledges::released_on.eq(req.paid_on),
-            ))
-            .execute(conn)?;
             diesel::update(
                 pool_coverage::table
                     .filter(pool_coverage::loan_id.eq(loan_id))
@@ -442,7 +463,8 @@ pub fn record_repayment(
                     object_id: loan_id.to_string(),
                     before: Some(&serde_json::json!({"status": loan.status})),
                     after: Some(
-                        &serde_json::json!({"status": LoanStatus::Repaid, "closed_on": req.paid_on, "pledges": "released"}),
+                        &serde_json::json!({"status": LoanStatus::Repaid, "closed_on": req.paid_on,
+                            "pledges": "registered until a manager approves their release"}),
                     ),
                     request_id,
                 },

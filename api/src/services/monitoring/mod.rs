@@ -15,8 +15,10 @@ use crate::clock::china_today;
 use crate::db::DbConnection;
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::{LoanRecord, PatentRow};
-use crate::db::schema::{alerts, loans, organisations, patents, pledges, users, valuations};
-use crate::domain::status::{LoanStatus, PledgeStatus};
+use crate::db::schema::{
+    alerts, claim_adjustments, claims, loans, organisations, patents, pledges, users, valuations,
+};
+use crate::domain::status::{ClaimStatus, LoanStatus, PledgeStatus};
 use crate::domain::text::optional_text;
 use crate::error::ApiError;
 use crate::error::bad;
@@ -50,6 +52,24 @@ pub struct PortfolioLoan {
     pub rating: String,
     pub composite: f64,
     pub open_alerts: i64,
+    /// Pledges still registered: on a repaid loan, their release awaits a manager's approval.
+    pub registered_pledges: i64,
+    /// The loan's claim on its pool, if filed.
+    pub claim: Option<LoanClaim>,
+}
+
+/// A loan's claim as the bank sees it on the loan: its figures now and how often money received
+/// since filing recomputed it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoanClaim {
+    pub id: i64,
+    pub status: ClaimStatus,
+    pub loss_fen: i64,
+    pub claimed_fen: i64,
+    pub approved_fen: Option<i64>,
+    pub recomputations: i64,
+    /// The loss when filed (before any recomputation).
+    pub filed_loss_fen: i64,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -230,6 +250,47 @@ pub fn portfolio(
     {
         *open.entry(l).or_default() += 1;
     }
+    let mut registered: HashMap<i64, i64> = HashMap::new();
+    for l in pledges::table
+        .filter(pledges::loan_id.eq_any(&loan_ids))
+        .filter(pledges::status.eq(PledgeStatus::Registered))
+        .select(pledges::loan_id.assume_not_null())
+        .load::<i64>(conn)?
+    {
+        *registered.entry(l).or_default() += 1;
+    }
+    let mut claim_of: HashMap<i64, LoanClaim> = HashMap::new();
+    for (id, loan_id, status, loss_fen, claimed_fen, approved_fen) in claims::table
+        .filter(claims::bank_id.eq(bank_id))
+        .filter(claims::loan_id.eq_any(&loan_ids))
+        .select((
+            claims::id,
+            claims::loan_id,
+            claims::status,
+            claims::loss_fen,
+            claims::claimed_fen,
+            claims::approved_fen,
+        ))
+        .load::<(i64, i64, ClaimStatus, i64, i64, Option<i64>)>(conn)?
+    {
+        let losses_before: Vec<i64> = claim_adjustments::table
+            .filter(claim_adjustments::claim_id.eq(id))
+            .order(claim_adjustments::id)
+            .select(claim_adjustments::loss_before_fen)
+            .load(conn)?;
+        claim_of.insert(
+            loan_id,
+            LoanClaim {
+                id,
+                status,
+                loss_fen,
+                claimed_fen,
+                approved_fen,
+                recomputations: losses_before.len() as i64,
+                filed_loss_fen: losses_before.first().copied().unwrap_or(loss_fen),
+            },
+        );
+    }
     Ok(rows
         .into_iter()
         .map(|l| {
@@ -254,6 +315,8 @@ pub fn portfolio(
                 rating: score.map_or("normal", |s| s.rating.as_str()).to_string(),
                 composite: score.map_or(0.0, |s| (s.composite * 100.0).round() / 100.0),
                 open_alerts: open.get(&l.id).copied().unwrap_or(0),
+                registered_pledges: registered.get(&l.id).copied().unwrap_or(0),
+                claim: claim_of.remove(&l.id),
             }
         })
         .collect())
