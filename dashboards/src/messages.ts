@@ -413,7 +413,7 @@ export const messages: Record<string, Pair> = {
   'fin.rating_critical': ['严重', 'Critical'],
 
   'disputes.title': ['专利权属争议', 'Patent number disputes'],
-  'disputes.hint': ['辖区企业申报了平台上已由其他企业持有的专利号。请对照专利登记簿的记录裁决：原持有人保留，或转归申请企业。', 'An enterprise of the district claimed a patent number another enterprise holds on the platform. Decide with the patent register's record: the holder keeps it, or the claimant gets it.'],
+  'disputes.hint': ['辖区企业申报了平台上已由其他企业持有的专利号。请对照专利登记簿的记录裁决：原持有人保留，或转归申请企业。', 'An enterprise of the district claimed a patent number another enterprise holds on the platform. Decide with the patent register\'s record: the holder keeps it, or the claimant gets it.'],
   'disputes.none': ['没有待处理的争议。', 'No disputes.'],
   'disputes.number': ['专利号', 'Patent number'],
   'disputes.claimant': ['申请企业', 'Claimant'],
