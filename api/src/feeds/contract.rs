@@ -200,22 +200,22 @@ fn optional_parsed<T: std::str::FromStr>(
     }
 }
 
+/// The register's part of a record: patentees, type, filing date, grant date, legal status.
+type RegisterFields = (
+    Option<Vec<Patentee>>,
+    Option<PatentType>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<LegalStatus>,
+);
+
 /// The register's part of a `record`: patentees, type, dates, legal status, each checked; the
 /// type must agree with the number's type digit, a grant not before the filing.
 fn register_fields(
     v: &serde_json::Value,
     number: &PatentNumber,
     today: NaiveDate,
-) -> Result<
-    (
-        Option<Vec<Patentee>>,
-        Option<PatentType>,
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-        Option<LegalStatus>,
-    ),
-    String,
-> {
+) -> Result<RegisterFields, String> {
     let patentees = patentees(v)?;
     let patent_type: Option<PatentType> =
         optional_parsed(v, "patent_type", "invention, utility_model, design")?;

@@ -16,7 +16,7 @@ use crate::db::audit::{self, Entry};
 use crate::db::schema::{organisations, patent_disputes, patents, pledges};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::PatentFields;
-use crate::domain::status::PledgeStatus;
+use crate::domain::status::{DisputeStatus, PledgeStatus};
 use crate::error::{ApiError, bad};
 use crate::services::alerts::raise_alert;
 
@@ -76,7 +76,7 @@ pub fn open_claim(
     let open: Option<i64> = patent_disputes::table
         .filter(patent_disputes::patent_number.eq(f.patent_number.as_str()))
         .filter(patent_disputes::claimant_org_id.eq(principal.org_id))
-        .filter(patent_disputes::status.eq("open"))
+        .filter(patent_disputes::status.eq(DisputeStatus::Open))
         .select(patent_disputes::id)
         .first(conn)
         .optional()?;
@@ -102,7 +102,7 @@ pub fn open_claim(
             patent_disputes::claimant_patent_id.eq(claimant_patent),
             patent_disputes::source.eq(source.as_str()),
             patent_disputes::claimed_json.eq(claimed.to_string()),
-            patent_disputes::status.eq("open"),
+            patent_disputes::status.eq(DisputeStatus::Open),
             patent_disputes::created_at.eq(now),
         ))
         .returning(patent_disputes::id)
@@ -141,8 +141,7 @@ pub struct Party {
 pub struct DisputeView {
     pub id: i64,
     pub patent_number: String,
-    /// open, holder_kept or claimant_granted
-    pub status: String,
+    pub status: DisputeStatus,
     /// add, rename or upload: how the claimant came to the number.
     pub source: String,
     pub claimant: Party,
@@ -170,7 +169,7 @@ struct DisputeRow {
     claimant_patent_id: Option<i64>,
     source: String,
     claimed_json: String,
-    status: String,
+    status: DisputeStatus,
     reason: Option<String>,
     decided_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
@@ -218,10 +217,12 @@ pub fn list(
         .select(DisputeRow::as_select())
         .order(patent_disputes::id.desc())
         .into_boxed();
-    match q.status.as_deref().unwrap_or("open") {
-        "open" => query = query.filter(patent_disputes::status.eq("open")),
-        "decided" => query = query.filter(patent_disputes::status.ne("open")),
+    match q.status.as_deref().unwrap_or(DisputeStatus::Open.as_str()) {
+        "decided" => query = query.filter(patent_disputes::status.ne(DisputeStatus::Open)),
         "all" => {}
+        other if DisputeStatus::parse(other) == Some(DisputeStatus::Open) => {
+            query = query.filter(patent_disputes::status.eq(DisputeStatus::Open));
+        }
         _ => {
             return Err(bad(
                 "INVALID_FILTER",
@@ -372,7 +373,7 @@ pub fn decide(
     };
     write_tx(conn, |conn| {
         let r = row(conn, principal.org_id, id)?;
-        if r.status != "open" {
+        if r.status != DisputeStatus::Open {
             return Err(ApiError::conflict(
                 "DISPUTE_DECIDED",
                 format!("dispute {id} is already decided ({})", r.status),
@@ -381,9 +382,9 @@ pub fn decide(
         let number = r.patent_number.clone();
         let status = if grant {
             grant_to_claimant(conn, principal, &r, reason, now, request_id)?;
-            "claimant_granted"
+            DisputeStatus::ClaimantGranted
         } else {
-            "holder_kept"
+            DisputeStatus::HolderKept
         };
         diesel::update(patent_disputes::table.find(id))
             .set((
@@ -400,7 +401,9 @@ pub fn decide(
                 action: "patent_dispute.decide",
                 object_type: "patent_dispute",
                 object_id: id.to_string(),
-                before: Some(&serde_json::json!({"status": "open", "patent_number": number})),
+                before: Some(
+                    &serde_json::json!({"status": DisputeStatus::Open, "patent_number": number}),
+                ),
                 after: Some(&serde_json::json!({"status": status, "reason": reason})),
                 request_id,
             },
