@@ -448,14 +448,6 @@ fn the_district_decides_a_dispute_with_the_registers_record(backend: Backend) {
     let provider = DemoProvider::start(1);
     let server = Server::start(&db.url);
     let c = cast(&server, &db);
-    let (admin, _) = server.client().login("demo-admin", DEMO_PASSWORD);
-    let res = admin.post(
-        "/api/admin/feeds",
-        &json!({"name": "register", "kind": "patent", "base_url": format!("http://{}", provider.addr),
-                "interval_secs": 86_400}),
-    );
-    assert_eq!(res.status, 201, "{}", res.body);
-
     let free = listed(&c.holder, false);
     let pledged = listed(&c.holder, true)
         .into_iter()
@@ -476,6 +468,35 @@ fn the_district_decides_a_dispute_with_the_registers_record(backend: Backend) {
             .unwrap()
     };
     let (kept_d, granted_d, pledged_d) = (of(kept), of(granted), of(&pledged));
+
+    // Without a patent provider the detail says why there is no record.
+    let res = c.gov.get(&format!("/api/gov/patent-disputes/{granted_d}"));
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert!(res.json()["register"]["record"].is_null(), "{}", res.body);
+    assert_eq!(
+        res.json()["register"]["error"],
+        "no patent data provider is configured"
+    );
+    assert_eq!(res.json()["holder_patent"]["id"], granted["id"]);
+    assert!(res.json()["holder_patent"]["pledged_to"].is_null());
+    let res = c.gov.get(&format!("/api/gov/patent-disputes/{pledged_d}"));
+    let pledged_to = res.json()["holder_patent"]["pledged_to"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        pledged_to.starts_with("loan ") || pledged_to.starts_with("application "),
+        "{}",
+        res.body
+    );
+
+    let (admin, _) = server.client().login("demo-admin", DEMO_PASSWORD);
+    let res = admin.post(
+        "/api/admin/feeds",
+        &json!({"name": "register", "kind": "patent", "base_url": format!("http://{}", provider.addr),
+                "interval_secs": 86_400}),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
 
     // The register's record, by number.
     let res = c.gov.get(&format!("/api/gov/patent-disputes/{granted_d}"));
@@ -522,8 +543,8 @@ fn the_district_decides_a_dispute_with_the_registers_record(backend: Backend) {
     assert_eq!(res.status, 409, "{}", res.body);
     let message = res.json()["error"]["message"].as_str().unwrap().to_string();
     assert!(
-        message.contains("loan ") || message.contains("application "),
-        "{message}"
+        message.contains(&pledged_to),
+        "{message} names {pledged_to}"
     );
     assert_eq!(
         c.holder

@@ -515,6 +515,69 @@ mod tests {
     }
 
     #[test]
+    fn a_register_record_names_its_patentees_and_is_checked_against_the_number() {
+        let number =
+            PatentNumber::new_style(2019, zhirong_engine::valuation::PatentType::Invention, 7)
+                .to_string();
+        let asked = PatentNumber::parse(&number).unwrap();
+        let good = json!({"record": {"patent_number": format!("ZL{number}"), "title": "一种方法",
+            "patentees": [{"name": "某某科技有限公司", "uscc": "91310110666007217T"}],
+            "patent_type": "invention", "filing_date": "2019-03-01", "grant_date": "2021-05-01",
+            "legal_status": "valid"}});
+        let r = check_register(&good, &asked, today()).unwrap();
+        assert_eq!(r.patentees[0].name, "某某科技有限公司");
+        assert_eq!(
+            r.patent_type,
+            zhirong_engine::valuation::PatentType::Invention
+        );
+        for (patch, says) in [
+            (json!({"patent_type": "design"}), "patent_type design"),
+            (json!({"patentees": []}), "patentees"),
+            (
+                json!({"patentees": [{"uscc": "91310110666007217T"}]}),
+                "name is missing",
+            ),
+            (
+                json!({"patentees": [{"name": "x", "uscc": "91310110666007217A"}]}),
+                "uscc",
+            ),
+            (
+                json!({"grant_date": "2018-01-01"}),
+                "before the filing date",
+            ),
+            (json!({"legal_status": "asleep"}), "legal_status"),
+            (json!({"filing_date": null}), "filing_date is missing"),
+            (
+                json!({"patent_number": PatentNumber::new_style(2019, zhirong_engine::valuation::PatentType::Invention, 8).to_string()}),
+                "not",
+            ),
+        ] {
+            let mut r = good.clone();
+            for (k, v) in patch.as_object().unwrap() {
+                r["record"][k] = v.clone();
+            }
+            let err = check_register(&r, &asked, today()).unwrap_err();
+            assert!(err.contains(says), "{patch}: {err}");
+        }
+        // The same fields ride on a `record` event.
+        let mut event = good["record"].clone();
+        event["id"] = json!("r-1");
+        event["event"] = json!("record");
+        event["occurred_on"] = json!("2026-11-30");
+        let Record::Patent(p) = check(FeedKind::Patent, &event, today()).unwrap() else {
+            panic!()
+        };
+        let PatentChange::Record(r) = p.change else {
+            panic!()
+        };
+        assert_eq!(
+            r.patentees.unwrap()[0].uscc.as_deref(),
+            Some("91310110666007217T")
+        );
+        assert_eq!(r.legal_status, Some(LegalStatus::Valid));
+    }
+
+    #[test]
     fn each_bad_record_names_what_is_wrong() {
         let base = json!({"id": "e-1", "uscc": "91310110666007217T", "event_type": "tax_arrears",
                           "occurred_on": "2026-11-01"});
