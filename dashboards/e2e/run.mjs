@@ -627,7 +627,7 @@ async function main() {
     await login(claimant, 'e2e-claimant');
     await claimant.goto(`${base}/enterprise/patents`);
     await claimant.setInputFiles('[data-upload-file]', join(workdir, 'claim.csv'));
-    await claimant.getByText('仅导入有效行').first().click();
+    await claimant.locator('label.inline:has-text("仅导入有效行") input[type=checkbox]').check();
     await claimant.click('[data-upload-send]');
     await claimant.locator('[data-row-reason="1"]').waitFor();
     const reason = await claimant.locator('[data-row-reason="1"]').innerText();
