@@ -438,6 +438,46 @@ fn two_live_rows_of_one_number_cannot_both_be_written(backend: Backend) {
     assert!(res.is_ok(), "a removed row beside the live one: {res:?}");
 }
 
+/// Two enterprises race to add the same new numbers at once: each number ends with exactly one
+/// live holder; the loser is answered 409 (the neutral claim, or "try again" when the database's
+/// index refused the second row), never 500.
+fn two_enterprises_racing_for_a_number_cannot_both_hold_it(backend: Backend) {
+    let db = TestDb::new(backend);
+    load_demo(&db);
+    let server = Server::start(&db.url);
+    let c = cast(&server, &db);
+    for serial in 7_500_000..7_500_006u32 {
+        let body = plain_patent(serial, "抢注的专利", "2027-03-01");
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| c.holder.post("/api/enterprise/patents", &body));
+            let b = s.spawn(|| c.claimant.post("/api/enterprise/patents", &body));
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        let statuses = [a.status, b.status];
+        assert!(
+            statuses.contains(&201) && statuses.contains(&409),
+            "{serial}: {} / {}",
+            a.body,
+            b.body
+        );
+        let loser = if a.status == 409 { &a } else { &b };
+        let code = loser.json()["error"]["code"].as_str().unwrap().to_string();
+        assert!(
+            code == "PATENT_CLAIM_SENT" || code == "PATENT_UNAVAILABLE",
+            "{}",
+            loser.body
+        );
+        let mut conn = db.connect();
+        let live: i64 = patents::table
+            .filter(patents::patent_number.eq(body["patent_number"].as_str().unwrap()))
+            .filter(patents::removed_at.is_null())
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(live, 1, "{serial}");
+    }
+}
+
 /// The district sees the claim with the patent office's record (looked up by number through the
 /// patent feed), and decides: the holder keeps it, or the claimant gets it (not while the patent
 /// is pledged: 409 naming the loan or application). A reason is required; both enterprises are
@@ -635,5 +675,6 @@ on_both_backends!(
     renaming_ones_patent_to_another_enterprises_number_deletes_nothing,
     uploading_another_enterprises_number_gets_the_neutral_row_reason,
     two_live_rows_of_one_number_cannot_both_be_written,
+    two_enterprises_racing_for_a_number_cannot_both_hold_it,
     the_district_decides_a_dispute_with_the_registers_record,
 );
