@@ -423,6 +423,8 @@ export const messages: Record<string, Pair> = {
   'disputes.details': ['登记簿记录', 'Register record'],
   'disputes.register': ['专利登记簿（数据源 {p}）', 'Patent register (provider {p})'],
   'disputes.noRecord': ['未取得登记簿记录：{e}', 'No register record: {e}'],
+  'disputes.noProvider': ['未配置专利数据源，无法查询登记簿记录；请联系平台管理员。', 'No patent data provider is configured, so the register cannot be looked up; ask the platform administrator.'],
+  'disputes.unknownNumber': ['专利登记簿中没有该专利号。', 'The patent register has no such number.'],
   'disputes.patentees': ['专利权人', 'Patentees'],
   'disputes.platform': ['平台上的记录', 'On the platform'],
   'disputes.claimed': ['申请企业提交的信息', 'What the claimant gave'],
