@@ -630,6 +630,52 @@ async function main() {
     claimProposal = body.id ?? body.proposal?.id ?? null;
     await gov.locator('[data-claim-proposed]').waitFor();
   });
+  await check('an enterprise uploading another enterprise\'s number is told neutrally; the district decides the dispute', async () => {
+    // A second enterprise of the demo district, as the claimant.
+    const admin = await apiLogin('demo-admin');
+    const govOrg = (await apiGet(govTokens.access_token, '/api/gov/organisation')).body.id;
+    const profile = (await apiGet(entTokens.access_token, '/api/enterprise/profile')).body;
+    const me = profile.id;
+    const orgs = (await apiGet(admin.access_token, '/api/admin/organisations?kind=enterprise')).body;
+    const other = orgs.find((o) => o.district_org_id === govOrg && o.id !== me);
+    assert(other, 'another enterprise in the demo district');
+    const created = await fetch(`${base}/api/admin/users`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin.access_token}` },
+      body: JSON.stringify({ username: 'e2e-claimant', role: 'enterprise_user', org_id: other.id, password: PASSWORD }),
+    });
+    assert(created.status === 201, `claimant user: ${created.status}`);
+    const held = (await apiGet(entTokens.access_token, '/api/enterprise/patents?per_page=200')).body.items.find((p) => !p.pledged);
+    const tpl = (await apiGet(entTokens.access_token, '/api/enterprise/patents/template.csv')).body;
+    const cols = tpl.trim().split(/\r?\n/)[0].split(',');
+    const csv = [cols.join(','), cols.map((c) => (held[c] === null || held[c] === undefined ? '' : String(held[c]))).join(',')].join('\n') + '\n';
+    writeFileSync(join(workdir, 'claim.csv'), csv);
+    const claimant = await newPage();
+    await login(claimant, 'e2e-claimant');
+    await claimant.goto(`${base}/enterprise/patents`);
+    await claimant.setInputFiles('[data-upload-file]', join(workdir, 'claim.csv'));
+    await claimant.locator('label.inline:has-text("仅导入有效行") input[type=checkbox]').check();
+    await claimant.click('[data-upload-send]');
+    await claimant.locator('[data-row-reason="1"]').waitFor();
+    const reason = await claimant.locator('[data-row-reason="1"]').innerText();
+    assert(reason.includes('已提交所在区'), `row reason: ${reason}`);
+    assert(!reason.includes(profile.name) && !reason.includes(profile.uscc), `row reason names the holder: ${reason}`);
+    await shots(claimant, '12-enterprise-claim-sent');
+    await claimant.context().close();
+
+    await gov.goto(`${base}/gov/disputes`);
+    const row = gov.locator('[data-dispute]').first();
+    await row.waitFor();
+    assert((await row.innerText()).includes(held.patent_number), 'the dispute is listed');
+    await row.locator('[data-dispute-show]').click();
+    await gov.locator('[data-dispute-reason]').waitFor();
+    await shots(gov, '36-gov-disputes');
+    await gov.fill('[data-dispute-reason]', '登记簿显示原持有人为专利权人');
+    const res = gov.waitForResponse((r) => r.url().includes('/decision'));
+    await gov.click('[data-dispute-keep]');
+    assert((await res).ok(), `decision refused: ${(await res).status()}`);
+    await gov.locator('[data-dispute-decided]').waitFor();
+  });
   await check(`financing report ${hasFinancing ? 'by bank, district, industry and month' : 'shows its error state (route not on this server)'}`, async () => {
     await gov.goto(`${base}/gov/financing`);
     if (!hasFinancing) {

@@ -51,6 +51,9 @@ export type FiledClaim = Schemas['FiledClaim'];
 export type PoolView = Schemas['PoolView'];
 export type ClaimDetail = Schemas['ClaimDetail'];
 export type ClaimDecisionRequest = Schemas['ClaimDecisionRequest'];
+export type DisputeView = Schemas['DisputeView'];
+export type DisputeDetail = Schemas['DisputeDetail'];
+export type Decision = Schemas['Decision'];
 export type SimulationRequest = Schemas['SimulationRequest'];
 export type SimulationView = Omit<Schemas['SimulationView'], 'params' | 'result'> & {
   params: SimulationParams;

@@ -25,6 +25,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/gov', component: () => import('./views/gov/Cockpit.vue'), meta: { scope: 'gov' } },
   { path: '/gov/financing', component: () => import('./views/gov/Financing.vue'), meta: { scope: 'gov' } },
   { path: '/gov/claims', component: () => import('./views/gov/Claims.vue'), meta: { scope: 'gov' } },
+  { path: '/gov/disputes', component: () => import('./views/gov/Disputes.vue'), meta: { scope: 'gov' } },
   { path: '/gov/proposals', component: () => import('./views/gov/Proposals.vue'), meta: { scope: 'gov' } },
   { path: '/gov/simulation', component: () => import('./views/gov/Simulation.vue'), meta: { scope: 'gov' } },
   { path: '/gov/whitelist', component: () => import('./views/gov/Whitelist.vue'), meta: { scope: 'gov' } },

@@ -595,6 +595,33 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ),
         (
             "GET",
+            "/api/gov/patent-disputes",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/gov/patent-disputes/{id}",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/gov/patent-disputes/{id}/decision",
+            Scope {
+                roles: GOV,
+                acting: GOV,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
             "/api/gov/whitelist",
             Scope {
                 roles: GOV,
@@ -1160,6 +1187,43 @@ impl World {
             .unwrap()
     }
 
+    /// A fresh open dispute over a number claimed by an enterprise of the demo district (own) or
+    /// of another district, held by an enterprise of another district.
+    fn patent_dispute(&self, own: bool) -> i64 {
+        use diesel::prelude::*;
+        use zhirong_api::db::schema::{organisations, patent_disputes, patents};
+        let mut conn = self.db.connect();
+        let district = self.district(own);
+        let claimant: i64 = organisations::table
+            .filter(organisations::district_org_id.eq(district))
+            .select(organisations::id)
+            .first(&mut conn)
+            .unwrap();
+        let (patent, number, holder): (i64, String, i64) = patents::table
+            .filter(patents::owner_org_id.ne(claimant))
+            .filter(patents::removed_at.is_null())
+            .select((patents::id, patents::patent_number, patents::owner_org_id))
+            .order(patents::id)
+            .offset(i64::from(self.next()))
+            .first(&mut conn)
+            .unwrap();
+        diesel::insert_into(patent_disputes::table)
+            .values((
+                patent_disputes::patent_number.eq(number),
+                patent_disputes::claimant_org_id.eq(claimant),
+                patent_disputes::district_org_id.eq(district),
+                patent_disputes::holder_org_id.eq(holder),
+                patent_disputes::holder_patent_id.eq(patent),
+                patent_disputes::source.eq("add"),
+                patent_disputes::claimed_json.eq("{}"),
+                patent_disputes::status.eq("open"),
+                patent_disputes::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .returning(patent_disputes::id)
+            .get_result(&mut conn)
+            .unwrap()
+    }
+
     /// A demo claim of the demo bank (own) or of another bank.
     fn bank_claim(&self, own: bool) -> i64 {
         use diesel::prelude::*;
@@ -1233,6 +1297,8 @@ impl World {
             template
                 .replace("{id}", &pool.to_string())
                 .replace("{sim_id}", &sim.to_string())
+        } else if template.starts_with("/api/gov/patent-disputes/{id}") {
+            template.replace("{id}", &self.patent_dispute(own).to_string())
         } else if template.starts_with("/api/gov/claims/{id}") {
             template.replace("{id}", &self.gov_claim(own).to_string())
         } else if template.starts_with("/api/bank/claims/{id}") {
@@ -1335,6 +1401,9 @@ impl World {
             }
             ("POST", "/api/gov/pools/{id}/simulations") => json!({"scenarios": 1000}),
             ("POST", "/api/gov/claims/{id}/proposals") => json!({"decision": "approve"}),
+            ("POST", "/api/gov/patent-disputes/{id}/decision") => {
+                json!({"outcome": "holder", "reason": "矩阵测试"})
+            }
             ("PUT", "/api/gov/whitelist/criteria") => {
                 json!({"ratings": ["normal", "watch"], "no_severe_event_years": 3,
                        "min_valid_inventions": 1, "min_collateral_coverage": 1.0})

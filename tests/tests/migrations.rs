@@ -54,6 +54,7 @@ const TABLES: [&str; 36] = [
     "loans",
     "login_throttle",
     "organisations",
+    "patent_disputes",
     "patents",
     "pledges",
     "pool_banks",

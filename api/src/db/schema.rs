@@ -536,6 +536,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    patent_disputes (id) {
+        id -> BigInt,
+        patent_number -> Text,
+        claimant_org_id -> BigInt,
+        district_org_id -> BigInt,
+        holder_org_id -> BigInt,
+        holder_patent_id -> BigInt,
+        claimant_patent_id -> Nullable<BigInt>,
+        source -> Text,
+        claimed_json -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (org_id));
 diesel::joinable!(patents -> organisations (owner_org_id));
 diesel::joinable!(valuations -> patents (patent_id));
@@ -590,4 +609,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     feed_records,
     feed_quarantine,
     job_runs,
+    patent_disputes,
 );

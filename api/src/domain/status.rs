@@ -163,6 +163,15 @@ status_enum! {
 }
 
 status_enum! {
+    /// An enterprise's claim on a patent number another enterprise holds.
+    DisputeStatus {
+        Open = "open",
+        HolderKept = "holder_kept",
+        ClaimantGranted = "claimant_granted",
+    }
+}
+
+status_enum! {
     /// A district's risk-compensation pool.
     PoolStatus {
         Open = "open",
@@ -238,6 +247,7 @@ mod tests {
         serde_spells_as_the_database(PledgeStatus::ALL, PledgeStatus::as_str);
         serde_spells_as_the_database(CoverageStatus::ALL, CoverageStatus::as_str);
         serde_spells_as_the_database(ClaimStatus::ALL, ClaimStatus::as_str);
+        serde_spells_as_the_database(DisputeStatus::ALL, DisputeStatus::as_str);
         serde_spells_as_the_database(PoolStatus::ALL, PoolStatus::as_str);
         serde_spells_as_the_database(DisposalStatus::ALL, DisposalStatus::as_str);
         serde_spells_as_the_database(OfferStatus::ALL, OfferStatus::as_str);

@@ -192,6 +192,38 @@ impl FeedClient {
         serde_json::from_slice::<Page>(&body).map_err(|e| FetchError::Malformed(e.to_string()))
     }
 
+    /// The register's entry of one number (`GET {base}/v1/patents/{number}`): the answer's
+    /// JSON, `None` when the provider does not know the number (404). One attempt, paced, with
+    /// the timeout; the caller is a person waiting.
+    pub async fn lookup(&mut self, number: &str) -> Result<Option<serde_json::Value>, FetchError> {
+        self.pace().await;
+        // The number is digits, a dot and a check character: nothing to escape.
+        let url = format!("{}/v1/patents/{number}", self.base_url);
+        let mut req = self.http.get(&url);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.map_err(|e| {
+            if e.is_timeout() {
+                FetchError::Timeout(self.policy.timeout)
+            } else {
+                FetchError::Unreachable(e.without_url().to_string())
+            }
+        })?;
+        match res.status().as_u16() {
+            200 => {}
+            404 => return Ok(None),
+            status => return Err(FetchError::Status(status)),
+        }
+        let body = res
+            .bytes()
+            .await
+            .map_err(|e| FetchError::Unreachable(e.without_url().to_string()))?;
+        serde_json::from_slice(&body)
+            .map(Some)
+            .map_err(|e| FetchError::Malformed(e.to_string()))
+    }
+
     /// One page after `cursor`, retried as the policy says, through the breaker.
     pub async fn fetch(&mut self, cursor: Option<&str>) -> Result<Page, FetchError> {
         if let Circuit::Open { until } = self.circuit {

@@ -19,13 +19,28 @@
 //! `claims`, `forward_citations`, `backward_citations`, `family_size`, `inventors` (those present
 //! replace the platform's; the next valuation uses them).
 //!
+//! A `record` may also carry the register's entry: `patentees` (a list of `{"name", "uscc"?}`),
+//! `patent_type`, `filing_date`, `grant_date` and `legal_status`, checked like the rest (the type
+//! against the number's type digit). They are the register's word on who holds the patent; the
+//! platform's legal status still changes by `status_change` events, which raise the alerts.
+//!
+//! A patent provider also answers a lookup of one number (the district reads it when it decides
+//! a dispute over the number):
+//!
+//! ```text
+//! GET {base_url}/v1/patents/{number}        (number as YYYYTNNNNNNN.C)
+//! 200 {"record": {"patent_number", "title"?, "patentees": [{"name", "uscc"?}], "patent_type",
+//!                 "filing_date", "grant_date"?, "legal_status"}}
+//! 404 when the register has no such number
+//! ```
+//!
 //! An enterprise record: `{"id", "uscc", "event_type", "occurred_on", "ref"?, "amount_fen"?}` with
 //! `event_type` one of the 21 risk event types of RISK.md §1.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use zhirong_engine::risk::EventType;
-use zhirong_engine::valuation::LegalStatus;
+use zhirong_engine::valuation::{LegalStatus, PatentType};
 
 use crate::domain::{PatentNumber, Uscc};
 
@@ -94,6 +109,170 @@ pub struct PatentRecord {
     pub backward_citations: Option<i32>,
     pub family_size: Option<i32>,
     pub inventors: Option<i32>,
+    /// The register's holders of the patent.
+    pub patentees: Option<Vec<Patentee>>,
+    pub patent_type: Option<PatentType>,
+    pub filing_date: Option<NaiveDate>,
+    pub grant_date: Option<NaiveDate>,
+    pub legal_status: Option<LegalStatus>,
+}
+
+/// A holder of a patent as the register names it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Patentee {
+    pub name: String,
+    /// The holder's USCC, when the register gives it.
+    pub uscc: Option<String>,
+}
+
+/// The register's entry of one number: what a provider answers to a lookup.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RegisterRecord {
+    #[schema(value_type = String)]
+    pub patent_number: PatentNumber,
+    pub title: Option<String>,
+    pub patentees: Vec<Patentee>,
+    /// invention, utility_model or design
+    #[schema(value_type = String)]
+    pub patent_type: PatentType,
+    pub filing_date: NaiveDate,
+    pub grant_date: Option<NaiveDate>,
+    /// valid, under_invalidation, pending, lapsed, invalidated, expired
+    #[schema(value_type = String)]
+    pub legal_status: LegalStatus,
+}
+
+fn patentees(v: &serde_json::Value) -> Result<Option<Vec<Patentee>>, String> {
+    let list = match v.get("patentees") {
+        None | Some(serde_json::Value::Null) => return Ok(None),
+        Some(serde_json::Value::Array(list)) if !list.is_empty() && list.len() <= 50 => list,
+        Some(_) => return Err("patentees is not a list of 1 to 50 holders".into()),
+    };
+    list.iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let name = optional_text(p, "name", 200)
+                .map_err(|e| format!("patentees[{i}]: {e}"))?
+                .ok_or_else(|| format!("patentees[{i}]: name is missing"))?;
+            let uscc =
+                match optional_text(p, "uscc", 18).map_err(|e| format!("patentees[{i}]: {e}"))? {
+                    Some(u) => Some(
+                        Uscc::parse(&u)
+                            .map_err(|e| format!("patentees[{i}]: uscc {u:?}: {e}"))?
+                            .to_string(),
+                    ),
+                    None => None,
+                };
+            Ok(Patentee { name, uscc })
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map(Some)
+}
+
+fn optional_date(
+    v: &serde_json::Value,
+    field: &str,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, String> {
+    match v.get(field) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(_) => {
+            let d = date(v, field, today)?;
+            if d > today {
+                return Err(format!("{field} {d} is after today ({today})"));
+            }
+            Ok(Some(d))
+        }
+    }
+}
+
+fn optional_parsed<T: std::str::FromStr>(
+    v: &serde_json::Value,
+    field: &str,
+    all: &str,
+) -> Result<Option<T>, String> {
+    match optional_text(v, field, 50)? {
+        None => Ok(None),
+        Some(t) => t
+            .parse::<T>()
+            .map(Some)
+            .map_err(|_| format!("{field} {t:?} is not one of {all}")),
+    }
+}
+
+/// The register's part of a record: patentees, type, filing date, grant date, legal status.
+type RegisterFields = (
+    Option<Vec<Patentee>>,
+    Option<PatentType>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<LegalStatus>,
+);
+
+/// The register's part of a `record`: patentees, type, dates, legal status, each checked; the
+/// type must agree with the number's type digit, a grant not before the filing.
+fn register_fields(
+    v: &serde_json::Value,
+    number: &PatentNumber,
+    today: NaiveDate,
+) -> Result<RegisterFields, String> {
+    let patentees = patentees(v)?;
+    let patent_type: Option<PatentType> =
+        optional_parsed(v, "patent_type", "invention, utility_model, design")?;
+    if let Some(t) = patent_type {
+        PatentNumber::parse_for(number.as_str(), t)
+            .map_err(|e| format!("patent_type {}: {e}", t.as_str()))?;
+    }
+    let filing_date = optional_date(v, "filing_date", today)?;
+    let grant_date = optional_date(v, "grant_date", today)?;
+    if let (Some(f), Some(g)) = (filing_date, grant_date)
+        && g < f
+    {
+        return Err(format!("grant_date {g} is before the filing date {f}"));
+    }
+    let legal_status: Option<LegalStatus> = optional_parsed(
+        v,
+        "legal_status",
+        "valid, under_invalidation, pending, lapsed, invalidated, expired",
+    )?;
+    Ok((
+        patentees,
+        patent_type,
+        filing_date,
+        grant_date,
+        legal_status,
+    ))
+}
+
+/// Checks a provider's answer to a lookup of `asked` (the `record` of its body).
+pub fn check_register(
+    body: &serde_json::Value,
+    asked: &PatentNumber,
+    today: NaiveDate,
+) -> Result<RegisterRecord, String> {
+    let v = body.get("record").ok_or("the answer has no record")?;
+    if !v.is_object() {
+        return Err("record is not a JSON object".into());
+    }
+    let number = text(v, "patent_number")?;
+    let patent_number =
+        PatentNumber::parse(number).map_err(|e| format!("patent_number {number:?}: {e}"))?;
+    if &patent_number != asked {
+        return Err(format!(
+            "the provider answered about {patent_number}, not {asked}"
+        ));
+    }
+    let (patentees, patent_type, filing_date, grant_date, legal_status) =
+        register_fields(v, &patent_number, today)?;
+    Ok(RegisterRecord {
+        title: optional_text(v, "title", 500)?,
+        patentees: patentees.ok_or("patentees is missing")?,
+        patent_type: patent_type.ok_or("patent_type is missing")?,
+        filing_date: filing_date.ok_or("filing_date is missing")?,
+        grant_date,
+        legal_status: legal_status.ok_or("legal_status is missing")?,
+        patent_number,
+    })
 }
 
 fn count(v: &serde_json::Value, field: &str) -> Result<Option<i32>, String> {
@@ -235,7 +414,14 @@ pub fn check(kind: FeedKind, v: &serde_json::Value, today: NaiveDate) -> Result<
                 "licence" => PatentChange::Licence,
                 "preservation" => PatentChange::Preservation,
                 "record" => {
+                    let (patentees, patent_type, filing_date, grant_date, legal_status) =
+                        register_fields(v, &patent_number, today)?;
                     let r = PatentRecord {
+                        patentees,
+                        patent_type,
+                        filing_date,
+                        grant_date,
+                        legal_status,
                         title: optional_text(v, "title", 500)?,
                         ipc_main: optional_text(v, "ipc_main", 50)?,
                         claims: count(v, "claims")?,
@@ -326,6 +512,69 @@ mod tests {
             }
         );
         assert_eq!(p.patent_number, number);
+    }
+
+    #[test]
+    fn a_register_record_names_its_patentees_and_is_checked_against_the_number() {
+        let number =
+            PatentNumber::new_style(2019, zhirong_engine::valuation::PatentType::Invention, 7)
+                .to_string();
+        let asked = PatentNumber::parse(&number).unwrap();
+        let good = json!({"record": {"patent_number": format!("ZL{number}"), "title": "一种方法",
+            "patentees": [{"name": "某某科技有限公司", "uscc": "91310110666007217T"}],
+            "patent_type": "invention", "filing_date": "2019-03-01", "grant_date": "2021-05-01",
+            "legal_status": "valid"}});
+        let r = check_register(&good, &asked, today()).unwrap();
+        assert_eq!(r.patentees[0].name, "某某科技有限公司");
+        assert_eq!(
+            r.patent_type,
+            zhirong_engine::valuation::PatentType::Invention
+        );
+        for (patch, says) in [
+            (json!({"patent_type": "design"}), "patent_type design"),
+            (json!({"patentees": []}), "patentees"),
+            (
+                json!({"patentees": [{"uscc": "91310110666007217T"}]}),
+                "name is missing",
+            ),
+            (
+                json!({"patentees": [{"name": "x", "uscc": "91310110666007217A"}]}),
+                "uscc",
+            ),
+            (
+                json!({"grant_date": "2018-01-01"}),
+                "before the filing date",
+            ),
+            (json!({"legal_status": "asleep"}), "legal_status"),
+            (json!({"filing_date": null}), "filing_date is missing"),
+            (
+                json!({"patent_number": PatentNumber::new_style(2019, zhirong_engine::valuation::PatentType::Invention, 8).to_string()}),
+                "not",
+            ),
+        ] {
+            let mut r = good.clone();
+            for (k, v) in patch.as_object().unwrap() {
+                r["record"][k] = v.clone();
+            }
+            let err = check_register(&r, &asked, today()).unwrap_err();
+            assert!(err.contains(says), "{patch}: {err}");
+        }
+        // The same fields ride on a `record` event.
+        let mut event = good["record"].clone();
+        event["id"] = json!("r-1");
+        event["event"] = json!("record");
+        event["occurred_on"] = json!("2026-11-30");
+        let Record::Patent(p) = check(FeedKind::Patent, &event, today()).unwrap() else {
+            panic!()
+        };
+        let PatentChange::Record(r) = p.change else {
+            panic!()
+        };
+        assert_eq!(
+            r.patentees.unwrap()[0].uscc.as_deref(),
+            Some("91310110666007217T")
+        );
+        assert_eq!(r.legal_status, Some(LegalStatus::Valid));
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct DemoStream {
     /// Patents pledged to live loans, first the one whose fee lapses in record 0.
     pledged: Vec<String>,
     usccs: Vec<String>,
+    /// The register's entry of each demo patent, by number: what a lookup answers.
+    register: std::collections::HashMap<String, serde_json::Value>,
     started: Instant,
     backlog: u64,
     per_minute: u64,
@@ -51,8 +53,29 @@ impl DemoStream {
             })
             .map(|p| data.patents[p.patent].fields.patent_number.to_string())
             .collect();
+        let register = data
+            .patents
+            .iter()
+            .map(|p| {
+                let f = &p.fields;
+                let owner = &data.orgs[p.owner];
+                (
+                    f.patent_number.to_string(),
+                    json!({"record": {
+                        "patent_number": f.patent_number.to_string(),
+                        "title": f.title,
+                        "patentees": [{"name": owner.name, "uscc": owner.uscc}],
+                        "patent_type": f.patent_type.as_str(),
+                        "filing_date": f.filing_date.to_string(),
+                        "grant_date": f.grant_date.map(|d| d.to_string()),
+                        "legal_status": f.legal_status.as_str(),
+                    }}),
+                )
+            })
+            .collect();
         Self {
             today,
+            register,
             patents: data
                 .patents
                 .iter()
@@ -184,6 +207,23 @@ async fn serve_page(
     }
 }
 
+/// The register's entry of one number (a number written with `ZL`/`CN` or spaces is read as the
+/// platform reads it); 404 when the demo has no such patent.
+async fn serve_lookup(
+    stream: web::Data<Arc<DemoStream>>,
+    number: web::Path<String>,
+) -> HttpResponse {
+    let known = crate::domain::PatentNumber::parse(&number)
+        .ok()
+        .and_then(|n| stream.register.get(n.as_str()));
+    match known {
+        Some(record) => HttpResponse::Ok().json(record),
+        None => HttpResponse::NotFound().json(
+            json!({"error": {"code": "NOT_FOUND", "message": "no such patent in the register"}}),
+        ),
+    }
+}
+
 /// Serves the stream on `listener` until the process is stopped.
 pub fn serve(
     stream: DemoStream,
@@ -199,6 +239,7 @@ pub fn serve(
                     serve_page(s, q, true)
                 }),
             )
+            .route("/v1/patents/{number}", web::get().to(serve_lookup))
             .route(
                 "/v1/enterprise-events",
                 web::get().to(|s: web::Data<Arc<DemoStream>>, q: web::Query<PageQuery>| {
@@ -240,5 +281,11 @@ mod tests {
             "the demo has a pledged patent of a live loan"
         );
         assert!(a.page(Some("x"), 10, true).is_err());
+        let number = a.first_pledged().unwrap().to_string();
+        let asked = crate::domain::PatentNumber::parse(&number).unwrap();
+        let record =
+            crate::feeds::contract::check_register(&a.register[&number], &asked, today).unwrap();
+        assert_eq!(record.patent_number, asked);
+        assert!(!record.patentees.is_empty());
     }
 }

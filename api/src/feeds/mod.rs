@@ -390,6 +390,50 @@ pub async fn poll(
     out
 }
 
+/// The register's entry of `number` from the enabled patent providers, asked in turn until one
+/// knows it: the provider's name, and its record, `None` when none knows the number, or why
+/// none could answer.
+pub async fn lookup_register(
+    providers: &[ProviderRow],
+    number: &crate::domain::PatentNumber,
+    today: chrono::NaiveDate,
+) -> (
+    Option<String>,
+    Result<Option<contract::RegisterRecord>, String>,
+) {
+    let patent: Vec<&ProviderRow> = providers
+        .iter()
+        .filter(|p| p.enabled && p.kind == FeedKind::Patent.as_str())
+        .collect();
+    if patent.is_empty() {
+        return (None, Err("no patent data provider is configured".into()));
+    }
+    let policy = Policy {
+        timeout: std::time::Duration::from_secs(5),
+        attempts: 1,
+        ..Policy::default()
+    };
+    let mut last = (None, Ok(None));
+    for p in patent {
+        let answer = match p.client(policy.clone()) {
+            Ok(mut client) => match client.lookup(number.as_str()).await {
+                Ok(Some(body)) => contract::check_register(&body, number, today)
+                    .map(Some)
+                    .map_err(|e| format!("the provider's record does not pass the contract: {e}")),
+                Ok(None) => Ok(None),
+                Err(e) => Err(e.to_string()),
+            },
+            Err(e) => Err(e.to_string()),
+        };
+        let found = matches!(answer, Ok(Some(_)));
+        last = (Some(p.name.clone()), answer);
+        if found {
+            break;
+        }
+    }
+    last
+}
+
 /// After new records: the monitoring run over every bank's live loans, so fee grace periods,
 /// status changes, transfers and rating rises become alerts at once (blocking).
 pub fn raise_alerts(pool: &Pool, now: NaiveDateTime) -> Result<usize, ApiError> {

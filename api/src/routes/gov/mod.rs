@@ -2,6 +2,7 @@
 //! another district's pool, loan, claim or simulation is "not found".
 
 pub mod claims;
+pub mod disputes;
 pub mod organisation;
 pub mod pools;
 pub mod proposals;
@@ -30,6 +31,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(claims::list_claims)
         .service(claims::claim)
         .service(claims::propose_claim_decision)
+        .service(disputes::list_disputes)
+        .service(disputes::dispute)
+        .service(disputes::decide)
         .service(whitelist::get_whitelist)
         .service(whitelist::get_criteria)
         .service(whitelist::put_criteria)

@@ -1,6 +1,7 @@
 //! The enterprise's patents: one checker for a patent's fields (used by the JSON routes and by
 //! the CSV upload alike), and list, read, add, edit and remove, all scoped to the caller.
 
+pub mod disputes;
 pub mod upload;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -497,26 +498,66 @@ fn audit_json(f: &PatentFields) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(f).map_err(|e| ApiError::Internal(format!("patent audit: {e}")))
 }
 
-/// Whether a number is free for `org_id`: `Ok(None)` when unknown, `Ok(Some(id))` when a removed
-/// row holds it (it is brought back), an error when a listed patent holds it.
+/// Who has a number, as `org_id` adding it (or renaming a patent to it) sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// No listed row, and no removed row of `org_id`: a new row.
+    Free,
+    /// `org_id`'s own removed row of the number: brought back (another enterprise's removed
+    /// row is never handed over).
+    Revive(i64),
+    /// Listed by `org_id` already (another row than the one renamed).
+    Own(i64),
+    /// Listed by another enterprise: a claim for the district, and a neutral answer.
+    Held { patent_id: i64, holder_org_id: i64 },
+}
+
+/// Who has `number`, for `org_id`, leaving out the row `except_id` (the one being renamed).
 pub fn number_slot(
     conn: &mut DbConnection,
+    org_id: i64,
     number: &PatentNumber,
     except_id: Option<i64>,
-) -> Result<Option<i64>, String> {
-    let found: Option<(i64, Option<NaiveDateTime>)> = patents::table
+) -> Result<Slot, ApiError> {
+    let live: Option<(i64, i64)> = patents::table
         .filter(patents::patent_number.eq(number.as_str()))
-        .select((patents::id, patents::removed_at))
+        .filter(patents::removed_at.is_null())
+        .select((patents::id, patents::owner_org_id))
         .first(conn)
-        .optional()
-        .map_err(|e| e.to_string())?;
-    match found {
-        None => Ok(None),
-        Some((id, _)) if Some(id) == except_id => Ok(None),
-        Some((id, Some(_))) => Ok(Some(id)),
-        Some((_, None)) => Err(format!(
-            "patent {number} is already registered on the platform"
-        )),
+        .optional()?;
+    match live {
+        Some((id, _)) if Some(id) == except_id => return Ok(Slot::Free),
+        Some((id, owner)) if owner == org_id => return Ok(Slot::Own(id)),
+        Some((patent_id, holder_org_id)) => {
+            return Ok(Slot::Held {
+                patent_id,
+                holder_org_id,
+            });
+        }
+        None => {}
+    }
+    let own_removed: Option<i64> = patents::table
+        .filter(patents::patent_number.eq(number.as_str()))
+        .filter(patents::owner_org_id.eq(org_id))
+        .filter(patents::removed_at.is_not_null())
+        .select(patents::id)
+        .order(patents::id.desc())
+        .first(conn)
+        .optional()?;
+    Ok(match (own_removed, except_id) {
+        (Some(id), None) => Slot::Revive(id),
+        _ => Slot::Free,
+    })
+}
+
+/// The answer to a number the caller lists already.
+fn listed_already(number: &PatentNumber, id: i64) -> ApiError {
+    ApiError::Detailed {
+        status: actix_web::http::StatusCode::CONFLICT,
+        code: "PATENT_EXISTS",
+        message: format!("patent {number} is already in your list (patent {id})"),
+        field: Some("patent_number".into()),
+        details: serde_json::Value::Null,
     }
 }
 
@@ -561,7 +602,21 @@ pub fn insert(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<i64, ApiError> {
-    let id = write_patent(conn, principal.org_id, f, revive, now)?;
+    let id = write_patent(conn, principal.org_id, f, revive, now).map_err(|e| match e {
+        // Another request listed the number between the check and this write: the database's
+        // index on live numbers refuses the second holder.
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => ApiError::Detailed {
+            status: actix_web::http::StatusCode::CONFLICT,
+            code: "PATENT_UNAVAILABLE",
+            message: "this patent cannot be added now; try again in a moment".into(),
+            field: Some("patent_number".into()),
+            details: serde_json::Value::Null,
+        },
+        e => e.into(),
+    })?;
     audit::append(
         conn,
         &principal.actor(),
@@ -585,17 +640,34 @@ pub fn create(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<PatentView, ApiError> {
-    write_tx(conn, |conn| {
-        let revive = number_slot(conn, &f.patent_number, None).map_err(|m| ApiError::Detailed {
-            status: actix_web::http::StatusCode::CONFLICT,
-            code: "PATENT_EXISTS",
-            message: m,
-            field: Some("patent_number".into()),
-            details: serde_json::Value::Null,
-        })?;
+    // A claim is committed, then answered as a refusal.
+    let added = write_tx(conn, |conn| {
+        let revive = match number_slot(conn, principal.org_id, &f.patent_number, None)? {
+            Slot::Held {
+                patent_id,
+                holder_org_id,
+            } => {
+                disputes::open_claim(
+                    conn,
+                    principal,
+                    patent_id,
+                    holder_org_id,
+                    &f,
+                    disputes::Source::Add,
+                    None,
+                    now,
+                    request_id,
+                )?;
+                return Ok(None);
+            }
+            Slot::Own(id) => return Err(listed_already(&f.patent_number, id)),
+            Slot::Revive(id) => Some(id),
+            Slot::Free => None,
+        };
         let id = insert(conn, principal, &f, revive, now, request_id)?;
-        get(conn, principal.org_id, id)
-    })
+        get(conn, principal.org_id, id).map(Some)
+    })?;
+    added.ok_or_else(disputes::claim_sent)
 }
 
 pub fn update(
@@ -631,24 +703,27 @@ pub fn update(
                     "the number of a patent named in a pledge or an open application cannot change",
                 ));
             }
-            if let Some(removed) =
-                number_slot(conn, &f.patent_number, Some(id)).map_err(|m| ApiError::Detailed {
-                    status: actix_web::http::StatusCode::CONFLICT,
-                    code: "PATENT_EXISTS",
-                    message: m,
-                    field: Some("patent_number".into()),
-                    details: serde_json::Value::Null,
-                })?
-            {
-                // A removed row holds the new number: it gives the number up.
-                diesel::delete(patents::table.find(removed))
-                    .execute(conn)
-                    .map_err(|_| {
-                        ApiError::conflict(
-                            "PATENT_EXISTS",
-                            "a removed patent with a valuation history holds this number",
-                        )
-                    })?;
+            // A removed row of the number keeps it (and its history): nothing is deleted.
+            match number_slot(conn, principal.org_id, &f.patent_number, Some(id))? {
+                Slot::Held {
+                    patent_id,
+                    holder_org_id,
+                } => {
+                    disputes::open_claim(
+                        conn,
+                        principal,
+                        patent_id,
+                        holder_org_id,
+                        &f,
+                        disputes::Source::Rename,
+                        Some(id),
+                        now,
+                        request_id,
+                    )?;
+                    return Ok(None);
+                }
+                Slot::Own(other) => return Err(listed_already(&f.patent_number, other)),
+                Slot::Revive(_) | Slot::Free => {}
             }
         }
         diesel::update(patents::table.find(id))
@@ -667,12 +742,14 @@ pub fn update(
             },
             now,
         )?;
-        get(conn, principal.org_id, id)
-    })
+        get(conn, principal.org_id, id).map(Some)
+    })?
+    .ok_or_else(disputes::claim_sent)
 }
 
 /// Removes an unpledged patent from the enterprise's list. The row stays (valuations name it),
-/// marked removed; adding the number again brings it back.
+/// marked removed; the enterprise adding the number again brings it back, another enterprise
+/// adding it gets a row of its own.
 pub fn remove(
     conn: &mut DbConnection,
     principal: &Principal,

@@ -14,7 +14,7 @@ use crate::clock::china_today;
 use crate::db::{DbConnection, write_tx};
 use crate::domain::patent::TEMPLATE_EXAMPLE;
 use crate::error::ApiError;
-use crate::services::patents::{self, COLUMNS, FieldProblem, PatentFields};
+use crate::services::patents::{self, COLUMNS, FieldProblem, PatentFields, disputes};
 
 /// The largest upload accepted.
 pub const MAX_UPLOAD_BYTES: usize = 2 * 1024 * 1024;
@@ -451,19 +451,28 @@ pub fn check_rows<T>(
     Ok((good, problems))
 }
 
-/// A good row's fields, and the removed row it brings back, if any.
+/// A good row's fields, and the caller's own removed row it brings back, if any.
 type GoodPatent = (PatentFields, Option<i64>);
 
-/// Checks the whole file against the database (numbers already registered, or repeated in the
-/// file) and returns the good rows and every problem.
+/// A row whose number another enterprise holds: its fields and the holder's patent and
+/// organisation (never shown to the caller).
+type HeldRow = (PatentFields, i64, i64);
+
+/// Checks the whole file against the database (numbers already listed, or repeated in the
+/// file) and returns the good rows, every problem, and the rows whose number another
+/// enterprise holds (their problem is the neutral reason: `CLAIM_SENT` when `valid_only`, as
+/// the claim is then sent, `CLAIM_NOT_SENT` otherwise).
 fn check_file(
     conn: &mut DbConnection,
+    principal: &Principal,
     upload: &Upload,
+    valid_only: bool,
     now: NaiveDateTime,
-) -> Result<CheckedRows<GoodPatent>, ApiError> {
+) -> Result<(CheckedRows<GoodPatent>, Vec<HeldRow>), ApiError> {
     let today = china_today(now);
     let mut seen: HashMap<String, usize> = HashMap::new();
-    check_rows(upload, &COLUMNS, |row, get| {
+    let mut held = Vec::new();
+    let checked = check_rows(upload, &COLUMNS, |row, get| {
         let fields = patents::check_fields(get, today)?;
         let number = fields.patent_number.as_str().to_string();
         if let Some(first) = seen.get(&number) {
@@ -472,15 +481,39 @@ fn check_file(
                 format!("{number} also appears in row {first}"),
             )]);
         }
-        seen.insert(number, row);
-        let revive = patents::number_slot(conn, &fields.patent_number, None)
-            .map_err(|reason| vec![("patent_number", reason)])?;
-        Ok((fields, revive))
-    })
+        seen.insert(number.clone(), row);
+        let slot = patents::number_slot(conn, principal.org_id, &fields.patent_number, None)
+            .map_err(|e| vec![("patent_number", e.to_string())])?;
+        match slot {
+            patents::Slot::Free => Ok((fields, None)),
+            patents::Slot::Revive(id) => Ok((fields, Some(id))),
+            patents::Slot::Own(id) => Err(vec![(
+                "patent_number",
+                format!("patent {number} is already in your list (patent {id})"),
+            )]),
+            patents::Slot::Held {
+                patent_id,
+                holder_org_id,
+            } => {
+                held.push((fields, patent_id, holder_org_id));
+                Err(vec![(
+                    "patent_number",
+                    if valid_only {
+                        disputes::CLAIM_SENT
+                    } else {
+                        disputes::CLAIM_NOT_SENT
+                    }
+                    .to_string(),
+                )])
+            }
+        }
+    })?;
+    Ok((checked, held))
 }
 
 /// Checks the file, then writes all of it in one transaction, or none of it. With `valid_only`
-/// the good rows are written and the bad ones reported.
+/// the good rows are written and the bad ones reported, and a row whose number another
+/// enterprise holds becomes a claim for the district (the row's reason says so, naming no one).
 pub fn import(
     conn: &mut DbConnection,
     principal: &Principal,
@@ -490,7 +523,7 @@ pub fn import(
     request_id: &str,
 ) -> Result<ImportReport, ApiError> {
     write_tx(conn, |conn| {
-        let (good, problems) = check_file(conn, upload, now)?;
+        let ((good, problems), held) = check_file(conn, principal, upload, valid_only, now)?;
         if !problems.is_empty() && !valid_only {
             let rows: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.row).collect();
             let first = &problems[0];
@@ -506,6 +539,19 @@ pub fn import(
                 ),
                 problems,
             ));
+        }
+        for (fields, patent_id, holder_org_id) in &held {
+            disputes::open_claim(
+                conn,
+                principal,
+                *patent_id,
+                *holder_org_id,
+                fields,
+                disputes::Source::Upload,
+                None,
+                now,
+                request_id,
+            )?;
         }
         let mut imported = Vec::with_capacity(good.len());
         for (_, (fields, revive)) in &good {
