@@ -105,7 +105,7 @@ fn carry_out(
     request_id: &str,
 ) -> Result<(), ApiError> {
     use crate::services::applications::decisions;
-    use crate::services::{claims, disposals, pledges, pools, scorecards};
+    use crate::services::{claims, disposals, patent_changes, pledges, pools, scorecards};
     let Some(payload) = p.payload()? else {
         return Ok(());
     };
@@ -119,6 +119,9 @@ fn carry_out(
         }
         Payload::ScorecardActivation(a) => {
             scorecards::activate(conn, principal, p.id, a, now, request_id)
+        }
+        Payload::PatentChange(c) => {
+            patent_changes::apply(conn, principal, p.id, c, now, request_id)
         }
         Payload::PoolRule(r) => pools::apply_rule(
             conn,

@@ -32,7 +32,7 @@ fn tables(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|r| r.name).collect()
 }
 
-const TABLES: [&str; 35] = [
+const TABLES: [&str; 36] = [
     "alerts",
     "annual_fee_schedule",
     "applications",
@@ -53,6 +53,7 @@ const TABLES: [&str; 35] = [
     "loans",
     "login_throttle",
     "organisations",
+    "patent_change_requests",
     "patents",
     "pledges",
     "pool_banks",
