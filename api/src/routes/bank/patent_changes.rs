@@ -15,7 +15,7 @@ use crate::services::proposals::Proposal;
 #[utoipa::path(tag = "bank", params(ChangeRequestQuery), security(("bearer" = [])),
     responses((status = 200, body = [ChangeRequestView]), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 #[get("/patent-change-requests")]
-pub async fn list(
+pub async fn list_change_requests(
     ctx: Ctx,
     query: web::Query<ChangeRequestQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -27,7 +27,7 @@ pub async fn list(
 #[utoipa::path(tag = "bank", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = ChangeRequestView), (status = 404, body = ErrorBody)))]
 #[get("/patent-change-requests/{id}")]
-pub async fn get_one(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn change_request(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     ctx.json(move |conn, c| service::get_for_bank(conn, c.org(), *id, c.now))
         .await
 }
@@ -37,7 +37,7 @@ pub async fn get_one(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiEr
 #[utoipa::path(tag = "bank", params(("id" = i64, Path)), request_body = ChangeDecisionRequest, security(("bearer" = [])),
     responses((status = 201, body = Proposal), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/patent-change-requests/{id}/proposals")]
-pub async fn propose(
+pub async fn propose_change_decision(
     ctx: Ctx,
     id: web::Path<i64>,
     body: web::Json<ChangeDecisionRequest>,

@@ -31,7 +31,7 @@ pub async fn request_change(
 #[utoipa::path(tag = "enterprise", params(ChangeRequestQuery), security(("bearer" = [])),
     responses((status = 200, body = [ChangeRequestView]), (status = 400, body = ErrorBody)))]
 #[get("/patent-change-requests")]
-pub async fn list(
+pub async fn list_change_requests(
     ctx: Ctx,
     query: web::Query<ChangeRequestQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -43,7 +43,10 @@ pub async fn list(
 #[utoipa::path(tag = "enterprise", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = ChangeRequestView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/patent-change-requests/{id}/withdraw")]
-pub async fn withdraw(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn withdraw_change_request(
+    ctx: Ctx,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     ctx.json(move |conn, c| service::withdraw(conn, &c.principal, *id, c.now, &c.request_id))
         .await
 }
