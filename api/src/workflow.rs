@@ -105,7 +105,7 @@ fn carry_out(
     request_id: &str,
 ) -> Result<(), ApiError> {
     use crate::services::applications::decisions;
-    use crate::services::{claims, disposals, loans, pledges, pools, scorecards};
+    use crate::services::{claims, disposals, loans, patent_changes, pledges, pools, scorecards};
     let Some(payload) = p.payload()? else {
         return Ok(());
     };
@@ -122,6 +122,9 @@ fn carry_out(
         }
         Payload::PledgeRelease(r) => {
             loans::release::apply(conn, principal, p.id, r, now, request_id)
+        }
+        Payload::PatentChange(c) => {
+            patent_changes::apply(conn, principal, p.id, c, now, request_id)
         }
         Payload::PoolRule(r) => pools::apply_rule(
             conn,

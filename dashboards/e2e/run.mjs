@@ -584,6 +584,51 @@ async function main() {
     assert(after && after.registered_pledges === 0, `pledges still registered: ${JSON.stringify(after)}`);
   });
 
+  await check('a pledged patent changes only through the bank: the enterprise requests, the officer proposes, the manager approves', async () => {
+    const loans = (await apiGet(entTokens.access_token, '/api/enterprise/loans')).body;
+    const loan = loans.find((l) => l.status === 'active' && l.bank_id === bankId && l.patents?.length);
+    assert(loan, 'no active loan of the demo bank with a pledged patent');
+    const patentId = loan.patents[0].patent_id;
+    const before = (await apiGet(entTokens.access_token, `/api/enterprise/patents/${patentId}`)).body;
+    await ent.goto(`${base}/enterprise/patents`);
+    await ent.locator('[data-table=patents] tbody tr').first().waitFor();
+    let found = false;
+    for (let p = 0; p < 60 && !found; p++) {
+      if (await ent.locator(`[data-request-change="${before.patent_number}"]`).count()) found = true;
+      else if (await ent.locator('[data-next-page]:not([disabled])').count()) {
+        await ent.click('[data-next-page]');
+        await ent.waitForLoadState('networkidle');
+      } else break;
+    }
+    assert(found, `no change button for pledged patent ${before.patent_number}`);
+    await ent.click(`[data-request-change="${before.patent_number}"]`);
+    await ent.locator('[data-section=change-form]').waitFor();
+    await ent.fill('[data-change-field=licenses]', String(before.licenses + 2));
+    await ent.fill('[data-change-reason]', '新签两份许可合同');
+    await shots(ent, '19-enterprise-change-request');
+    await ent.click('[data-change-send]');
+    await ent.locator('[data-change-note]').waitFor();
+    await ent.locator(`[data-change-open="${before.patent_number}"]`).waitFor();
+    await off.goto(`${base}/bank/change-requests`);
+    const card = off.locator('[data-change-request]').first();
+    await card.locator('[data-changed-field=licenses]').waitFor();
+    await shots(off, '30-bank-change-requests');
+    const proposed = off.waitForResponse((r) => /\/api\/bank\/patent-change-requests\/\d+\/proposals$/.test(r.url()));
+    await card.locator('[data-change-accept]').click();
+    const pr = await proposed;
+    const proposal = await pr.json();
+    assert(pr.ok(), `proposal refused: ${JSON.stringify(proposal)}`);
+    await off.locator('[data-change-proposed]').waitFor();
+    const still = (await apiGet(entTokens.access_token, `/api/enterprise/patents/${patentId}`)).body;
+    assert(still.licenses === before.licenses, 'changed before the manager approved');
+    await mgr.goto(`${base}/bank/proposals`);
+    const row = mgr.locator(`[data-proposal="${proposal.id}"]`);
+    await row.locator('[data-approve]').click();
+    await mgr.locator('[data-decided]').waitFor();
+    const after = (await apiGet(entTokens.access_token, `/api/enterprise/patents/${patentId}`)).body;
+    assert(after.licenses === before.licenses + 2, `licenses ${after.licenses}`);
+  });
+
   // --- Government officer ---
   const gov = await newPage();
   const govTokens = await apiLogin('demo-gov-officer');

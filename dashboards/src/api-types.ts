@@ -27,6 +27,12 @@ export type LoanView = Schemas['LoanView'];
 export type AlertsView = Schemas['AlertsView'];
 export type AlertView = Schemas['AlertView'];
 export type MarkedRead = Schemas['MarkedRead'];
+export type PatentView = Schemas['PatentView'];
+export type ChangeRequestView = Omit<Schemas['ChangeRequestView'], 'before' | 'after'> & {
+  before: Record<string, string | number | boolean | null>;
+  after: Record<string, string | number | boolean | null>;
+};
+export type CollateralValue = Schemas['CollateralValue'];
 
 // Bank
 export type QueuePage = Schemas['QueuePage'];

@@ -18,6 +18,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/bank/queue', component: () => import('./views/bank/Queue.vue'), meta: { scope: 'bank' } },
   { path: '/bank/applications/:id', component: () => import('./views/bank/Evaluation.vue'), meta: { scope: 'bank' } },
   { path: '/bank/proposals', component: () => import('./views/bank/Proposals.vue'), meta: { scope: 'bank' } },
+  { path: '/bank/change-requests', component: () => import('./views/bank/ChangeRequests.vue'), meta: { scope: 'bank' } },
   { path: '/bank/registration', component: () => import('./views/bank/Registration.vue'), meta: { scope: 'bank' } },
   { path: '/bank/portfolio', component: () => import('./views/bank/Portfolio.vue'), meta: { scope: 'bank' } },
   { path: '/bank/disposals', component: () => import('./views/bank/Disposals.vue'), meta: { scope: 'bank' } },

@@ -136,6 +136,33 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ),
         (
             "POST",
+            "/api/enterprise/patents/{id}/change-requests",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 201,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/patent-change-requests",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/patent-change-requests/{id}/withdraw",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
             "/api/enterprise/valuations",
             Scope {
                 roles: ENTERPRISE,
@@ -694,6 +721,33 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ),
         (
             "GET",
+            "/api/bank/patent-change-requests",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/bank/patent-change-requests/{id}",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/bank/patent-change-requests/{id}/proposals",
+            Scope {
+                roles: BANK,
+                acting: BANK,
+                ok: 201,
+            },
+        ),
+        (
+            "GET",
             "/api/bank/proposals",
             Scope {
                 roles: BANK,
@@ -1009,6 +1063,36 @@ impl World {
         id
     }
 
+    /// A patent of the demo enterprise (own) or of another one, frozen as the collateral of an
+    /// application submitted to the demo bank (bank_own) or to another bank.
+    fn frozen_patent(&self, own: bool, bank_own: bool) -> i64 {
+        let (patent, _) = self.patent(own);
+        let mut body = self.application_body(patent);
+        body["bank_id"] = json!(self.bank(bank_own));
+        let client = self.enterprise(own);
+        let res = client.post("/api/enterprise/applications", &body);
+        assert_eq!(res.status, 201, "{}", res.body);
+        let id = res.json()["id"].as_i64().unwrap();
+        let res = client.post(
+            &format!("/api/enterprise/applications/{id}/submit"),
+            &json!({}),
+        );
+        assert_eq!(res.status, 200, "{}", res.body);
+        patent
+    }
+
+    /// An open change request of the demo enterprise (own) or another one, to the demo bank
+    /// (bank_own) or another bank.
+    fn change_request(&self, own: bool, bank_own: bool) -> i64 {
+        let patent = self.frozen_patent(own, bank_own);
+        let res = self.enterprise(own).post(
+            &format!("/api/enterprise/patents/{patent}/change-requests"),
+            &json!({"changes": {"revenue_fen": 400_000_000i64}, "reason": "矩阵测试"}),
+        );
+        assert_eq!(res.status, 201, "{}", res.body);
+        res.json()["id"].as_i64().unwrap()
+    }
+
     /// An active loan of the demo bank (own) or of another bank, from the demo data.
     fn loan(&self, own: bool) -> (i64, i64) {
         use diesel::prelude::*;
@@ -1322,6 +1406,17 @@ impl World {
             template.replace("{id}", &self.feed_provider().to_string())
         } else if template.contains("/api/admin/users/{id}") {
             template.replace("{id}", &self.throwaway_user().to_string())
+        } else if template == "/api/enterprise/patents/{id}/change-requests" {
+            let patent = if own {
+                self.frozen_patent(true, true)
+            } else {
+                self.frozen_patent(false, true)
+            };
+            template.replace("{id}", &patent.to_string())
+        } else if template.starts_with("/api/enterprise/patent-change-requests/{id}") {
+            template.replace("{id}", &self.change_request(own, true).to_string())
+        } else if template.starts_with("/api/bank/patent-change-requests/{id}") {
+            template.replace("{id}", &self.change_request(true, own).to_string())
         } else if template.contains("/api/enterprise/patents/{id}") {
             let (id, patent) = self.patent(own);
             body = Some(patent);
@@ -1417,6 +1512,12 @@ impl World {
             }
             ("POST", "/api/bank/claims/{id}/recoveries") => {
                 json!({"amount_fen": 100, "received_on": china_today().to_string()})
+            }
+            ("POST", "/api/enterprise/patents/{id}/change-requests") => {
+                json!({"changes": {"revenue_fen": 400_000_000i64}, "reason": "矩阵测试"})
+            }
+            ("POST", "/api/bank/patent-change-requests/{id}/proposals") => {
+                json!({"decision": "refuse", "reason": "矩阵测试"})
             }
             ("POST", "/api/bank/applications/{id}/proposals") => {
                 json!({"decision": "reject", "reason_code": "other", "reason": "矩阵测试"})

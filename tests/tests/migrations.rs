@@ -32,7 +32,7 @@ fn tables(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|r| r.name).collect()
 }
 
-const TABLES: [&str; 36] = [
+const TABLES: [&str; 38] = [
     "alerts",
     "annual_fee_schedule",
     "applications",
@@ -54,6 +54,7 @@ const TABLES: [&str; 36] = [
     "loans",
     "login_throttle",
     "organisations",
+    "patent_change_requests",
     "patent_disputes",
     "patents",
     "pledges",

@@ -471,7 +471,7 @@ fn approve_and_return_at_once_on_one_claim_decide_it_once() {
     let paid = before - balance(&mut conn);
     match status.as_str() {
         "paid" => assert_eq!(Some(paid), approved, "the pool paid the claim once"),
-        "returned" => assert_eq!(paid, 0, "a returned claim costs the pool nothing"),
+        "rejected" => assert_eq!(paid, 0, "a claim sent back costs the pool nothing"),
         other => panic!("the claim is {other} after its decision"),
     }
     assert!(balance(&mut conn) >= 0);

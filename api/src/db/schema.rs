@@ -555,6 +555,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    patent_change_requests (id) {
+        id -> BigInt,
+        patent_id -> BigInt,
+        enterprise_id -> BigInt,
+        bank_id -> BigInt,
+        application_id -> BigInt,
+        loan_id -> Nullable<BigInt>,
+        before_json -> Text,
+        changes_json -> Text,
+        reason -> Text,
+        evidence -> Nullable<Text>,
+        status -> Text,
+        requested_by -> BigInt,
+        decision_reason -> Nullable<Text>,
+        proposal_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> organisations (org_id));
 diesel::joinable!(patents -> organisations (owner_org_id));
 diesel::joinable!(valuations -> patents (patent_id));
@@ -571,6 +592,7 @@ diesel::joinable!(claim_recoveries -> claims (claim_id));
 diesel::joinable!(claim_adjustments -> claims (claim_id));
 diesel::joinable!(disposal_cases -> patents (patent_id));
 diesel::joinable!(disposal_offers -> disposal_cases (case_id));
+diesel::joinable!(patent_change_requests -> patents (patent_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -610,4 +632,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     feed_quarantine,
     job_runs,
     patent_disputes,
+    patent_change_requests,
 );

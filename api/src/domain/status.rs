@@ -217,6 +217,16 @@ status_enum! {
 }
 
 status_enum! {
+    /// A borrower's request to change a pledged patent's fields, decided by the lending bank.
+    ChangeRequestStatus {
+        Open = "open",
+        Accepted = "accepted",
+        Refused = "refused",
+        Withdrawn = "withdrawn",
+    }
+}
+
+status_enum! {
     /// A pool simulation run.
     SimulationStatus {
         Queued = "queued",
@@ -252,6 +262,7 @@ mod tests {
         serde_spells_as_the_database(DisposalStatus::ALL, DisposalStatus::as_str);
         serde_spells_as_the_database(OfferStatus::ALL, OfferStatus::as_str);
         serde_spells_as_the_database(ScorecardStatus::ALL, ScorecardStatus::as_str);
+        serde_spells_as_the_database(ChangeRequestStatus::ALL, ChangeRequestStatus::as_str);
         serde_spells_as_the_database(ProposalStatus::ALL, ProposalStatus::as_str);
         serde_spells_as_the_database(SimulationStatus::ALL, SimulationStatus::as_str);
     }

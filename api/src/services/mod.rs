@@ -11,6 +11,7 @@ pub mod financials;
 pub mod loans;
 pub mod monitoring;
 pub mod organisations;
+pub mod patent_changes;
 pub mod patents;
 pub mod pledges;
 pub mod pools;

@@ -201,6 +201,8 @@ pub enum Payload {
     ScorecardActivation(ScorecardActivation),
     #[serde(rename = "bank.pledge_release")]
     PledgeRelease(PledgeRelease),
+    #[serde(rename = "bank.patent_change")]
+    PatentChange(PatentChangeDecision),
     #[serde(rename = "gov.pool_rule")]
     PoolRule(RuleChange),
     #[serde(rename = "gov.claim_decision")]
@@ -224,6 +226,18 @@ pub enum ApplicationDecision {
         reason_code: String,
         reason: String,
     },
+}
+
+/// The lending bank's decision on a borrower's request to change a pledged patent's fields:
+/// accept (the requested fields are written) or refuse (with the reason the borrower reads).
+/// The digest pins the changes the officer reviewed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PatentChangeDecision {
+    pub request_id: i64,
+    /// accept or refuse
+    pub decision: String,
+    pub reason: Option<String>,
+    pub changes_digest: String,
 }
 
 /// Disburse an approved application's loan.
@@ -306,6 +320,7 @@ impl Payload {
             Payload::DisposalSale(_) => "bank.disposal_sale",
             Payload::ScorecardActivation(_) => "bank.scorecard_activation",
             Payload::PledgeRelease(_) => "bank.pledge_release",
+            Payload::PatentChange(_) => "bank.patent_change",
             Payload::PoolRule(_) => "gov.pool_rule",
             Payload::ClaimDecision(_) => "gov.claim_decision",
         }
@@ -364,12 +379,13 @@ impl Payload {
 }
 
 /// The kinds the platform carries out.
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 8] = [
     "bank.application_decision",
     "bank.disbursement",
     "bank.disposal_sale",
     "bank.scorecard_activation",
     "bank.pledge_release",
+    "bank.patent_change",
     "gov.pool_rule",
     "gov.claim_decision",
 ];

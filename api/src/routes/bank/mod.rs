@@ -8,6 +8,7 @@ pub mod disposals;
 pub mod loan_quality;
 pub mod loans;
 pub mod organisation;
+pub mod patent_changes;
 pub mod pledges;
 pub mod proposals;
 pub mod scorecards;
@@ -44,6 +45,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(scorecards::activate_scorecard)
         .service(loan_quality::list_loan_quality)
         .service(loan_quality::declare_loan_quality)
+        .service(patent_changes::list_change_requests)
+        .service(patent_changes::change_request)
+        .service(patent_changes::propose_change_decision)
         .service(proposals::list_proposals)
         .service(proposals::proposal)
         .service(proposals::approve)

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod financials;
 pub mod loans;
 pub mod organisation;
+pub mod patent_changes;
 pub mod patents;
 pub mod profile;
 pub mod valuations;
@@ -25,6 +26,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(patents::get_one)
         .service(patents::update)
         .service(patents::remove)
+        .service(patent_changes::request_change)
+        .service(patent_changes::list_change_requests)
+        .service(patent_changes::withdraw_change_request)
         .service(valuations::create)
         .service(applications::create)
         .service(applications::list)

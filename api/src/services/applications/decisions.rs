@@ -135,6 +135,23 @@ fn check(req: DecisionRequest, application_id: i64) -> Result<ApplicationDecisio
     }
 }
 
+/// Today's credit line of the application's package (its pledges not refused), valued as of
+/// `today`: what an approved amount may not exceed, when proposed and again when approved.
+fn todays_line(
+    conn: &mut DbConnection,
+    application_id: i64,
+    today: chrono::NaiveDate,
+    params: &ValuationParams,
+) -> Result<i64, ApiError> {
+    let rows = pledges::table
+        .inner_join(patents::table)
+        .filter(pledges::application_id.eq(application_id))
+        .filter(pledges::refused_on.is_null())
+        .select(crate::db::models::PatentRow::as_select())
+        .load(conn)?;
+    Ok(credit_line(&rows, today, params)?.0)
+}
+
 /// The officer's proposal. The application goes under review; nothing else changes until a
 /// manager approves.
 pub fn propose(
@@ -174,13 +191,7 @@ pub fn propose(
                     "amount_fen",
                 ));
             }
-            let rows = pledges::table
-                .inner_join(patents::table)
-                .filter(pledges::application_id.eq(application_id))
-                .filter(pledges::refused_on.is_null())
-                .select(crate::db::models::PatentRow::as_select())
-                .load(conn)?;
-            let (line, _) = credit_line(&rows, today, params)?;
+            let line = todays_line(conn, application_id, today, params)?;
             if *amount_fen > line {
                 return Err(bad(
                     "AMOUNT_ABOVE_LINE",
@@ -243,6 +254,24 @@ pub fn apply(
                 a.status
             ),
         ));
+    }
+    if let ApplicationDecision::Approve { amount_fen, .. } = decision {
+        // The collateral may have lost value since the proposal (the feed lapsed a patent, a
+        // fee fell due): the amount is checked again against today's valuation.
+        let params: &ValuationParams = &crate::services::valuations::params();
+        let line = todays_line(conn, application_id, china_today(now), params)?;
+        if *amount_fen > line {
+            return Err(ApiError::Detailed {
+                status: actix_web::http::StatusCode::CONFLICT,
+                code: "AMOUNT_ABOVE_LINE",
+                message: format!(
+                    "amount_fen {amount_fen} is now above today's credit line of the package, \
+                     {line} fen; send the proposal back"
+                ),
+                field: Some("amount_fen".into()),
+                details: serde_json::json!({"amount_fen": amount_fen, "credit_line_fen": line}),
+            });
+        }
     }
     let (status, message, after) = match decision {
         ApplicationDecision::Approve {

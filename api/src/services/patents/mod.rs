@@ -330,10 +330,30 @@ pub fn bound_patents(
         .collect())
 }
 
+/// What holds a patent as collateral: the application that pledges it, its lending bank and,
+/// once disbursed, the loan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holder {
+    pub application_id: i64,
+    pub loan_id: Option<i64>,
+    pub bank_id: i64,
+}
+
+impl std::fmt::Display for Holder {
+    /// `loan N`, or `application N` before disbursement.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.loan_id {
+            Some(loan) => write!(f, "loan {loan}"),
+            None => write!(f, "application {}", self.application_id),
+        }
+    }
+}
+
 /// What holds a patent as collateral from the application's submission to the pledge's release:
-/// `loan N` (a pledge pending registration or registered on a loan) or `application N` (sent to
-/// its bank, or approved). `None` when nothing does (a draft binds nothing yet).
-fn frozen_by(conn: &mut DbConnection, patent_id: i64) -> Result<Option<String>, ApiError> {
+/// a pledge pending registration or registered (on a loan once disbursed), or one proposed in an
+/// application sent to its bank or approved. `None` when nothing does (a draft binds nothing
+/// yet). Its bank alone decides a change of the patent's fields meanwhile.
+pub fn holder(conn: &mut DbConnection, patent_id: i64) -> Result<Option<Holder>, ApiError> {
     let held: Vec<(i64, Option<i64>, PledgeStatus)> = pledges::table
         .filter(pledges::patent_id.eq(patent_id))
         .filter(pledges::refused_on.is_null())
@@ -344,26 +364,32 @@ fn frozen_by(conn: &mut DbConnection, patent_id: i64) -> Result<Option<String>, 
         ]))
         .select((pledges::application_id, pledges::loan_id, pledges::status))
         .load(conn)?;
+    // A loan first, then an application sent to its bank.
+    let mut found: Option<Holder> = None;
     for (application, loan, status) in held {
-        if let Some(loan) = loan {
-            return Ok(Some(format!("loan {loan}")));
+        let sent = [
+            ApplicationStatus::Submitted,
+            ApplicationStatus::UnderReview,
+            ApplicationStatus::Approved,
+        ];
+        let mut query = applications::table.find(application).into_boxed();
+        if status == PledgeStatus::Proposed {
+            // A proposed pledge binds once its application is sent.
+            query = query.filter(applications::status.eq_any(sent));
         }
-        let sent = status != PledgeStatus::Proposed
-            || applications::table
-                .find(application)
-                .filter(applications::status.eq_any([
-                    ApplicationStatus::Submitted,
-                    ApplicationStatus::UnderReview,
-                    ApplicationStatus::Approved,
-                ]))
-                .count()
-                .get_result::<i64>(conn)?
-                > 0;
-        if sent {
-            return Ok(Some(format!("application {application}")));
+        let bank: Option<i64> = query.select(applications::bank_id).first(conn).optional()?;
+        let Some(bank_id) = bank else { continue };
+        let h = Holder {
+            application_id: application,
+            loan_id: loan,
+            bank_id,
+        };
+        if h.loan_id.is_some() {
+            return Ok(Some(h));
         }
+        found = found.or(Some(h));
     }
-    Ok(None)
+    Ok(found)
 }
 
 /// The caller's patent (not removed), or not found.
@@ -494,7 +520,7 @@ pub fn list(conn: &mut DbConnection, org_id: i64, q: &PatentQuery) -> Result<Pat
     })
 }
 
-fn audit_json(f: &PatentFields) -> Result<serde_json::Value, ApiError> {
+pub fn audit_json(f: &PatentFields) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(f).map_err(|e| ApiError::Internal(format!("patent audit: {e}")))
 }
 
@@ -680,7 +706,7 @@ pub fn update(
 ) -> Result<PatentView, ApiError> {
     write_tx(conn, |conn| {
         let before = own_patent(conn, principal.org_id, id)?;
-        if let Some(holder) = frozen_by(conn, id)? {
+        if let Some(holder) = holder(conn, id)? {
             // Collateral under a pledge: the title may be corrected, nothing the valuation reads.
             let title_only = PatentFields {
                 title: f.title.clone(),
@@ -691,7 +717,8 @@ pub fn update(
                     "PATENT_FROZEN",
                     format!(
                         "patent {id} is collateral of {holder}: its valuation inputs, legal status \
-                         and fee date change only through the patent data feed or the lending bank"
+                         and fee date change only through the patent data feed or a change request \
+                         that the lending bank approves (POST /api/enterprise/patents/{id}/change-requests)"
                     ),
                 ));
             }

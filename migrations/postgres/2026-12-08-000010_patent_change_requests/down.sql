@@ -1,0 +1,1 @@
+DROP TABLE patent_change_requests;
