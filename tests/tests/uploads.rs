@@ -48,6 +48,12 @@ fn a_parquet_decompression_bomb_is_refused_from_its_metadata() {
     );
     let took = started.elapsed();
     let peak = server.peak_rss_bytes();
+    eprintln!(
+        "bomb of {} bytes: {} in {took:?}, server peak RSS {} MiB",
+        bomb.len(),
+        res.status,
+        peak / 1024 / 1024
+    );
     assert!(
         (400..500).contains(&res.status),
         "{}: {}",
