@@ -629,6 +629,7 @@ mod tests {
         );
         for (extra, says) in [
             (json!({"claims": -1}), "claims"),
+            (json!({"family_size": 0}), "family_size"),
             (json!({}), "at least one field"),
         ] {
             let mut r = json!({"id": "b", "patent_number": number, "event": "record", "occurred_on": "2026-11-01"});
