@@ -275,15 +275,18 @@ pub fn check_register(
     })
 }
 
+/// A count of the patent: a whole number from the engine's least value for it (1 for
+/// `family_size`, the home filing; else 0) to 100,000.
 fn count(v: &serde_json::Value, field: &str) -> Result<Option<i32>, String> {
+    let least = zhirong_engine::valuation::input::count_minimum(field);
     match v.get(field) {
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(x) => x
             .as_i64()
-            .filter(|n| (0..=100_000).contains(n))
+            .filter(|n| (least..=100_000).contains(n))
             .and_then(|n| i32::try_from(n).ok())
             .map(Some)
-            .ok_or_else(|| format!("{field} is not a whole number from 0 to 100,000")),
+            .ok_or_else(|| format!("{field} is not a whole number from {least} to 100,000")),
     }
 }
 
