@@ -458,6 +458,19 @@ async function main() {
 
   // --- Bank manager ---
   const mgr = await newPage();
+  await check('manager sees a stranger’s failed sign-in attempts', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'demo-manager', password: `guess number ${i}` }) });
+      assert(r.status === 401, `wrong password ${i}: ${r.status}`);
+    }
+    await login(mgr, 'demo-manager');
+    const notice = mgr.locator('[data-sign-in-notice]');
+    await notice.waitFor();
+    assert((await notice.innerText()).includes('3'), await notice.innerText());
+    await shots(mgr, '26b-sign-in-notice');
+    await mgr.locator('[data-dismiss-sign-in-notice]').click();
+    await notice.waitFor({ state: 'detached' });
+  });
   await check('manager approves the officer’s proposal', async () => {
     await login(mgr, 'demo-manager');
     await mgr.goto(`${base}/bank/proposals`);
