@@ -3,11 +3,14 @@
 //! The environment variables are `DATABASE_URL`, `ZHIRONG_BIND`, `ZHIRONG_JWT_SECRET`,
 //! `ZHIRONG_MODE` (`production` or `demo`), `ZHIRONG_LOG_FORMAT` (`text` or `json`),
 //! `ZHIRONG_WORKERS`, `ZHIRONG_DB_POOL_SIZE`, `ZHIRONG_DEMO_PASSWORD` and
-//! `ZHIRONG_MONITOR_INTERVAL_SECS` (how often the monitor wakes; 0 turns it off). Secrets are wrapped in
+//! `ZHIRONG_MONITOR_INTERVAL_SECS` (how often the monitor wakes; 0 turns it off) and
+//! `ZHIRONG_TRUSTED_PROXIES` (the reverse proxies whose `X-Forwarded-For` is believed: addresses
+//! or CIDR blocks, comma-separated; none by default). Secrets are wrapped in
 //! [`Secret`], whose `Debug` and `Display` never show the value.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -69,6 +72,65 @@ pub struct Settings {
     pub monitor_interval_secs: u64,
     /// How far back a repayment's `paid_on` may be dated, in days (default 30).
     pub repayment_backdate_days: i64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client; empty: the header is ignored.
+    pub trusted_proxies: Vec<IpBlock>,
+}
+
+/// An address block, `10.0.0.0/8` or `::1` (a single address is a full-length block).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpBlock {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl IpBlock {
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let (addr, prefix) = match text.split_once('/') {
+            Some((a, p)) => (a.trim(), Some(p.trim())),
+            None => (text, None),
+        };
+        let network: IpAddr = addr.parse().ok()?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max)?,
+            None => max,
+        };
+        Some(Self { network, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        let (a, b, bits) = match (self.network, ip) {
+            (IpAddr::V4(n), IpAddr::V4(i)) => {
+                (u128::from(u32::from(n)), u128::from(u32::from(i)), 32u32)
+            }
+            (IpAddr::V6(n), IpAddr::V6(i)) => (u128::from(n), u128::from(i), 128u32),
+            _ => return false,
+        };
+        let host_bits = bits - u32::from(self.prefix);
+        if host_bits >= 128 {
+            return true;
+        }
+        (a >> host_bits) == (b >> host_bits)
+    }
+}
+
+fn parse_blocks(name: &'static str, items: &[String]) -> Result<Vec<IpBlock>, ConfigError> {
+    items
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            IpBlock::parse(s).ok_or_else(|| ConfigError::Env {
+                name,
+                message: format!("{s:?} is not an IP address or CIDR block"),
+            })
+        })
+        .collect()
 }
 
 /// What `zhirong.toml` may contain; every key is optional.
@@ -84,6 +146,7 @@ struct FileSettings {
     db_pool_size: Option<u32>,
     monitor_interval_secs: Option<u64>,
     repayment_backdate_days: Option<i64>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -159,6 +222,16 @@ impl Settings {
             Some(w) => parse_number("ZHIRONG_REPAYMENT_BACKDATE_DAYS", &w)?,
             None => file.repayment_backdate_days.unwrap_or(30),
         };
+        let trusted_proxies = match get("ZHIRONG_TRUSTED_PROXIES") {
+            Some(list) => parse_blocks(
+                "ZHIRONG_TRUSTED_PROXIES",
+                &list.split(',').map(str::to_string).collect::<Vec<_>>(),
+            )?,
+            None => parse_blocks(
+                "ZHIRONG_TRUSTED_PROXIES",
+                &file.trusted_proxies.unwrap_or_default(),
+            )?,
+        };
         Ok(Self {
             database_url: DatabaseUrl::parse(&database_url)?,
             bind: get("ZHIRONG_BIND")
@@ -176,6 +249,7 @@ impl Settings {
             ),
             monitor_interval_secs,
             repayment_backdate_days: repayment_backdate_days.max(0),
+            trusted_proxies,
         })
     }
 }
@@ -255,6 +329,39 @@ mod tests {
         assert!(
             !format!("{s:?}").contains("from-file"),
             "secrets must not appear in Debug output"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_blocks() -> Result<(), Box<dyn std::error::Error>> {
+        let s = Settings::from_sources(
+            None,
+            &env(&[("ZHIRONG_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1")]),
+        )?;
+        let ip = |t: &str| t.parse::<IpAddr>().map_err(|e| e.to_string());
+        let trusted = |t: &str| -> Result<bool, String> {
+            let i = ip(t)?;
+            Ok(s.trusted_proxies.iter().any(|b| b.contains(i)))
+        };
+        assert!(trusted("10.200.3.4")?);
+        assert!(trusted("127.0.0.1")?);
+        assert!(trusted("::ffff:127.0.0.1")?);
+        assert!(trusted("::1")?);
+        assert!(!trusted("127.0.0.2")?);
+        assert!(!trusted("11.0.0.1")?);
+        let everything = IpBlock::parse("0.0.0.0/0").ok_or("0.0.0.0/0")?;
+        assert!(everything.contains(ip("8.8.8.8")?));
+        assert!(!everything.contains(ip("2001:db8::1")?));
+        let err = Settings::from_sources(None, &env(&[("ZHIRONG_TRUSTED_PROXIES", "10.0.0.0/33")]))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("ZHIRONG_TRUSTED_PROXIES"), "{err}");
+        assert!(
+            Settings::from_sources(None, &env(&[]))?
+                .trusted_proxies
+                .is_empty()
         );
         Ok(())
     }

@@ -458,6 +458,20 @@ async function main() {
 
   // --- Bank manager ---
   const mgr = await newPage();
+  const owner = await newPage();
+  await check('manager sees a stranger’s failed sign-in attempts', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'demo-manager', password: `guess number ${i}` }) });
+      assert(r.status === 401, `wrong password ${i}: ${r.status}`);
+    }
+    await login(owner, 'demo-manager');
+    const notice = owner.locator('[data-sign-in-notice]');
+    await notice.waitFor();
+    assert((await notice.innerText()).includes('3'), await notice.innerText());
+    await shots(owner, '26b-sign-in-notice');
+    await owner.locator('[data-dismiss-sign-in-notice]').click();
+    await notice.waitFor({ state: 'detached' });
+  });
   await check('manager approves the officer’s proposal', async () => {
     await login(mgr, 'demo-manager');
     await mgr.goto(`${base}/bank/proposals`);
@@ -803,7 +817,7 @@ async function main() {
   });
 
   await check('no script errors on any page', async () => {
-    const all = [anon, ent, off, mgr, gov, gm, adm].flatMap((p) => p.problems);
+    const all = [anon, ent, off, mgr, owner, gov, gm, adm].flatMap((p) => p.problems);
     assert(!all.length, all.slice(0, 5).join(' | '));
   });
 }

@@ -11,6 +11,7 @@ export type ErrorBody = Schemas['ErrorBody'];
 export type LoginRequest = Schemas['LoginRequest'];
 export type Tokens = Schemas['Tokens'];
 export type Me = Schemas['Me'];
+export type SignInActivity = Schemas['SignInActivity'];
 export type UserView = Schemas['UserView'];
 
 // Enterprise

@@ -15,6 +15,16 @@ export interface Session {
   org_id: number;
   username: string;
   org_name?: string;
+  /** Failed sign-in attempts since the previous sign-in, shown once until dismissed. */
+  sign_in_notice?: SignInNotice;
+}
+
+export interface SignInNotice {
+  count: number;
+  at: string;
+  address: string;
+  previous_at?: string;
+  previous_address?: string;
 }
 
 const KEY = 'zhirong.session';
@@ -57,6 +67,12 @@ export function saveTokens(tokens: Pick<Tokens, 'access_token' | 'refresh_token'
 export function setOrgName(name: string) {
   if (!session.value) return;
   session.value = { ...session.value, org_name: name };
+  store();
+}
+
+export function setSignInNotice(notice: SignInNotice | undefined) {
+  if (!session.value) return;
+  session.value = { ...session.value, sign_in_notice: notice };
   store();
 }
 

@@ -561,20 +561,24 @@ pub struct InProcessServer {
 
 impl InProcessServer {
     pub fn start(db: &TestDb, start: chrono::NaiveDateTime) -> Self {
+        Self::start_with_env(db, start, &[])
+    }
+
+    /// The same, with extra settings given as environment variables.
+    pub fn start_with_env(db: &TestDb, start: chrono::NaiveDateTime, env: &[(&str, &str)]) -> Self {
         use std::sync::Arc;
-        let mut settings = zhirong_api::config::Settings::from_sources(
-            None,
-            &[
-                ("DATABASE_URL".to_string(), db.url.clone()),
-                (
-                    "ZHIRONG_JWT_SECRET".to_string(),
-                    TEST_JWT_SECRET.to_string(),
-                ),
-            ]
-            .into_iter()
-            .collect(),
-        )
-        .expect("settings");
+        let mut vars: std::collections::HashMap<String, String> = [
+            ("DATABASE_URL".to_string(), db.url.clone()),
+            (
+                "ZHIRONG_JWT_SECRET".to_string(),
+                TEST_JWT_SECRET.to_string(),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        vars.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let mut settings =
+            zhirong_api::config::Settings::from_sources(None, &vars).expect("settings");
         settings.workers = 1;
         let pool = zhirong_api::db::open_pool(&settings.database_url, 4).expect("pool");
         zhirong_api::db::migrate::run_pending(&mut pool.get().expect("conn")).expect("migrate");

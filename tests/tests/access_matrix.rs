@@ -44,6 +44,7 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ("POST", "/api/auth/refresh", Public(401)),
         ("POST", "/api/auth/logout", AnyUser(204)),
         ("GET", "/api/auth/me", AnyUser(200)),
+        ("GET", "/api/auth/me/sign-in-attempts", AnyUser(200)),
         (
             "GET",
             "/api/enterprise/organisation",

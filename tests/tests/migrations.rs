@@ -32,7 +32,7 @@ fn tables(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|r| r.name).collect()
 }
 
-const TABLES: [&str; 38] = [
+const TABLES: [&str; 39] = [
     "alerts",
     "annual_fee_schedule",
     "applications",
@@ -68,6 +68,7 @@ const TABLES: [&str; 38] = [
     "repayments",
     "risk_events",
     "scorecards",
+    "sign_in_attempts",
     "users",
     "valuations",
     "whitelist_criteria",

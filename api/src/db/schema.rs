@@ -42,6 +42,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    sign_in_attempts (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        succeeded -> Bool,
+        client_address -> Text,
+        attempted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_throttle (throttle_key) {
         throttle_key -> Text,
         failures -> Integer,
@@ -615,6 +625,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     refresh_tokens,
     login_throttle,
+    sign_in_attempts,
     proposals,
     idempotency_keys,
     financial_statements,

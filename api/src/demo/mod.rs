@@ -85,7 +85,7 @@ pub struct DemoSummary {
 }
 
 /// Tables in an order that respects foreign keys when deleting.
-const DELETE_ORDER: [&str; 35] = [
+const DELETE_ORDER: [&str; 36] = [
     "audit_log",
     "bank_loan_quality",
     "feed_quarantine",
@@ -99,6 +99,7 @@ const DELETE_ORDER: [&str; 35] = [
     "scorecards",
     "refresh_tokens",
     "login_throttle",
+    "sign_in_attempts",
     "alerts",
     "risk_events",
     "claim_adjustments",

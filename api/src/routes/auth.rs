@@ -1,4 +1,4 @@
-//! `/api/auth`: login, refresh, logout, me.
+//! `/api/auth`: login, refresh, logout, me, and the caller's sign-in attempts.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -110,4 +110,14 @@ pub async fn me(ctx: Ctx) -> Result<HttpResponse, ApiError> {
         })
     })
     .await
+}
+
+/// The caller's recent sign-ins and failed attempts (time and client address), so the owner of
+/// an account notices someone guessing its password.
+#[utoipa::path(tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = service::SignInActivity), (status = 401, body = ErrorBody)))]
+#[get("/api/auth/me/sign-in-attempts")]
+pub async fn sign_in_attempts(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.json(|conn, c| service::sign_in_activity(conn, c.principal.user_id))
+        .await
 }

@@ -38,6 +38,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(auth::refresh)
         .service(auth::logout)
         .service(auth::me)
+        .service(auth::sign_in_attempts)
         .service(
             scope::scope("/api/enterprise")
                 .wrap(from_fn(idempotent))
@@ -175,10 +176,97 @@ impl FromRequest for Ctx {
     }
 }
 
-/// The client's address as the connection shows it (a deployment behind a proxy sets the
-/// proxy to pass the real address through PROXY protocol or terminates TLS on this host).
+/// The client's address: the connection's peer, or, when the peer is one of the configured
+/// trusted proxies (`ZHIRONG_TRUSTED_PROXIES`), the right-most address in `X-Forwarded-For` that
+/// is not itself a trusted proxy (what the last trusted hop saw). Entries left of it were written
+/// by the client and are never believed. Without trusted proxies the header is ignored.
 pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    let trusted = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.settings.trusted_proxies.as_slice())
+        .unwrap_or_default();
+    forwarded_client(peer, trusted, req.headers().get_all("x-forwarded-for")).to_string()
+}
+
+fn forwarded_client<'a>(
+    peer: std::net::IpAddr,
+    trusted: &[crate::config::IpBlock],
+    headers: impl Iterator<Item = &'a actix_web::http::header::HeaderValue>,
+) -> std::net::IpAddr {
+    let is_trusted = |ip: std::net::IpAddr| trusted.iter().any(|b| b.contains(ip));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    // Several X-Forwarded-For headers are one list, in order.
+    let hops: Vec<String> = headers
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(','))
+        .map(|s| s.trim().to_string())
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        let Ok(ip) = hop.parse::<std::net::IpAddr>() else {
+            // Not an address: what the last trusted hop saw is all we know.
+            break;
+        };
+        client = ip;
+        if !is_trusted(ip) {
+            break;
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod client_ip_tests {
+    use super::forwarded_client;
+    use crate::config::IpBlock;
+    use actix_web::http::header::HeaderValue;
+
+    fn resolve(peer: &str, trusted: &[&str], xff: &[&str]) -> String {
+        let trusted: Vec<IpBlock> = trusted.iter().filter_map(|t| IpBlock::parse(t)).collect();
+        let values: Vec<HeaderValue> = xff
+            .iter()
+            .filter_map(|v| HeaderValue::from_str(v).ok())
+            .collect();
+        let peer = peer
+            .parse()
+            .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
+        forwarded_client(peer, &trusted, values.iter()).to_string()
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        // No trusted proxy: the header is ignored.
+        assert_eq!(resolve("192.0.2.1", &[], &["203.0.113.9"]), "192.0.2.1");
+        // The peer is not trusted.
+        assert_eq!(
+            resolve("192.0.2.1", &["10.0.0.0/8"], &["203.0.113.9"]),
+            "192.0.2.1"
+        );
+        // Trusted: the right-most untrusted entry, whatever the client wrote left of it.
+        assert_eq!(
+            resolve("10.0.0.5", &["10.0.0.0/8"], &["1.1.1.1, 203.0.113.9"]),
+            "203.0.113.9"
+        );
+        // A chain of trusted proxies is walked through.
+        assert_eq!(
+            resolve(
+                "10.0.0.5",
+                &["10.0.0.0/8"],
+                &["1.1.1.1", "203.0.113.9, 10.0.0.7"]
+            ),
+            "203.0.113.9"
+        );
+        // No header: the proxy itself.
+        assert_eq!(resolve("10.0.0.5", &["10.0.0.0/8"], &[]), "10.0.0.5");
+        // Garbage written by the last trusted hop's client: what that hop saw.
+        assert_eq!(
+            resolve("10.0.0.5", &["10.0.0.0/8"], &["not-an-address"]),
+            "10.0.0.5"
+        );
+    }
 }

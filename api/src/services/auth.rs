@@ -4,6 +4,10 @@
 //! out the next one in the family; presenting a used token again means it was stolen or
 //! replayed, so the whole family is revoked and its access tokens stop working. Logout revokes
 //! the caller's family. All of this runs inside `web::block` (argon2 is slow on purpose).
+//!
+//! Every attempt on a known account, failed or not, is kept with its client address (the latest
+//! [`ATTEMPTS_KEPT`] per user), so the owner sees what happened since the previous sign-in; see
+//! [`crate::auth::throttle`] for how failures slow an account down without locking it.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{Duration, NaiveDateTime};
@@ -14,11 +18,15 @@ use sha2::{Digest, Sha256};
 use crate::auth::{Principal, Role, jwt, password, throttle};
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::User;
-use crate::db::schema::{refresh_tokens, users};
+use crate::db::schema::{refresh_tokens, sign_in_attempts, users};
 use crate::db::{DbConnection, write_tx};
 use crate::error::ApiError;
 
 pub const REFRESH_TTL: Duration = Duration::hours(12);
+/// Sign-in attempts kept per user (older ones are deleted as new ones come).
+pub const ATTEMPTS_KEPT: i64 = 100;
+/// Failed attempts listed to the owner.
+pub const FAILURES_SHOWN: i64 = 20;
 
 /// id, user, family, expires, used, revoked
 type RefreshRow = (
@@ -147,6 +155,9 @@ pub fn login(
             write_tx(conn, |conn| -> Result<(), ApiError> {
                 throttle::record_failure(conn, &keys_throttled[0], &throttle::ACCOUNT, now)?;
                 throttle::record_failure(conn, &keys_throttled[1], &throttle::ADDRESS, now)?;
+                if let Some(u) = &user {
+                    record_attempt(conn, u.id, false, client_ip, now)?;
+                }
                 Ok(())
             })?;
             tracing::warn!(client_ip, "login failed");
@@ -155,6 +166,7 @@ pub fn login(
     };
     write_tx(conn, |conn| {
         throttle::clear(conn, &keys_throttled[0])?;
+        record_attempt(conn, user.id, true, client_ip, now)?;
         let family = uuid::Uuid::new_v4().to_string();
         let tokens = issue_pair(conn, keys, &user, &family, now)?;
         audit::append(
@@ -171,6 +183,103 @@ pub fn login(
             now,
         )?;
         Ok(tokens)
+    })
+}
+
+/// Keeps one sign-in attempt on `user_id`'s account and forgets the oldest beyond [`ATTEMPTS_KEPT`].
+fn record_attempt(
+    conn: &mut DbConnection,
+    user_id: i64,
+    succeeded: bool,
+    client_ip: &str,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    diesel::insert_into(sign_in_attempts::table)
+        .values((
+            sign_in_attempts::user_id.eq(user_id),
+            sign_in_attempts::succeeded.eq(succeeded),
+            sign_in_attempts::client_address.eq(client_ip.chars().take(64).collect::<String>()),
+            sign_in_attempts::attempted_at.eq(now),
+        ))
+        .execute(conn)?;
+    let oldest_kept: Option<i64> = sign_in_attempts::table
+        .filter(sign_in_attempts::user_id.eq(user_id))
+        .order(sign_in_attempts::id.desc())
+        .select(sign_in_attempts::id)
+        .offset(ATTEMPTS_KEPT - 1)
+        .first(conn)
+        .optional()?;
+    if let Some(oldest) = oldest_kept {
+        diesel::delete(
+            sign_in_attempts::table
+                .filter(sign_in_attempts::user_id.eq(user_id))
+                .filter(sign_in_attempts::id.lt(oldest)),
+        )
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignInAttempt {
+    pub at: NaiveDateTime,
+    /// The client address (see `ZHIRONG_TRUSTED_PROXIES`).
+    pub address: String,
+}
+
+/// What the owner of an account is told about its sign-ins.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignInActivity {
+    /// The latest successful sign-in (normally the caller's own).
+    pub last_sign_in: Option<SignInAttempt>,
+    /// The successful sign-in before that one.
+    pub previous_sign_in: Option<SignInAttempt>,
+    /// Wrong passwords (or sign-ins refused because the account was disabled) since the previous
+    /// sign-in, the latest one included.
+    pub failed_since_previous_sign_in: i64,
+    /// The latest failed attempts, newest first (at most 20).
+    pub recent_failures: Vec<SignInAttempt>,
+}
+
+pub fn sign_in_activity(conn: &mut DbConnection, user_id: i64) -> Result<SignInActivity, ApiError> {
+    let mine = || sign_in_attempts::table.filter(sign_in_attempts::user_id.eq(user_id));
+    let successes: Vec<(i64, NaiveDateTime, String)> = mine()
+        .filter(sign_in_attempts::succeeded.eq(true))
+        .order(sign_in_attempts::id.desc())
+        .select((
+            sign_in_attempts::id,
+            sign_in_attempts::attempted_at,
+            sign_in_attempts::client_address,
+        ))
+        .limit(2)
+        .load(conn)?;
+    let since_id = successes.get(1).map(|s| s.0).unwrap_or(0);
+    let failed_since_previous_sign_in: i64 = mine()
+        .filter(sign_in_attempts::succeeded.eq(false))
+        .filter(sign_in_attempts::id.gt(since_id))
+        .count()
+        .get_result(conn)?;
+    let recent_failures: Vec<(NaiveDateTime, String)> = mine()
+        .filter(sign_in_attempts::succeeded.eq(false))
+        .order(sign_in_attempts::id.desc())
+        .select((
+            sign_in_attempts::attempted_at,
+            sign_in_attempts::client_address,
+        ))
+        .limit(FAILURES_SHOWN)
+        .load(conn)?;
+    let view = |(_, at, address): &(i64, NaiveDateTime, String)| SignInAttempt {
+        at: *at,
+        address: address.clone(),
+    };
+    Ok(SignInActivity {
+        last_sign_in: successes.first().map(view),
+        previous_sign_in: successes.get(1).map(view),
+        failed_since_previous_sign_in,
+        recent_failures: recent_failures
+            .into_iter()
+            .map(|(at, address)| SignInAttempt { at, address })
+            .collect(),
     })
 }
 
