@@ -12,6 +12,7 @@ export type LoginRequest = Schemas['LoginRequest'];
 export type Tokens = Schemas['Tokens'];
 export type Me = Schemas['Me'];
 export type UserView = Schemas['UserView'];
+export type OrganisationView = Schemas['OrganisationView'];
 
 // Enterprise
 export type PatentPage = Schemas['PatentPage'];

@@ -38,6 +38,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(auth::refresh)
         .service(auth::logout)
         .service(auth::me)
+        .service(auth::change_password)
         .service(
             scope::scope("/api/enterprise")
                 .wrap(from_fn(idempotent))
