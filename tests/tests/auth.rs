@@ -238,7 +238,11 @@ fn bad_tokens_get_401(backend: Backend) {
         &format!("/api/admin/users/{officer_id}/reset-password"),
         &json!({"password": "a brand new passphrase"}),
     );
-    assert_eq!(reset.status, 202, "a proposal to the bank's manager: {}", reset.body);
+    assert_eq!(
+        reset.status, 202,
+        "a proposal to the bank's manager: {}",
+        reset.body
+    );
     let id = reset.json()["id"].as_i64().unwrap();
     let (manager, _) = server.client().login("demo-manager", DEMO_PASSWORD);
     let approved = manager.post(&format!("/api/bank/proposals/{id}/approve"), &json!({}));
@@ -354,7 +358,11 @@ fn maker_checker_refuses_own_wrong_role_and_double_approval(backend: Backend) {
         "/api/admin/users",
         &json!({"username": "second-manager", "role": "bank_manager", "org_id": bank_id, "password": "another long passphrase"}),
     );
-    assert_eq!(created.status, 202, "a proposal to the bank's manager: {}", created.body);
+    assert_eq!(
+        created.status, 202,
+        "a proposal to the bank's manager: {}",
+        created.body
+    );
     let (manager_c, _) = server.client().login("demo-manager", DEMO_PASSWORD);
     let id = created.json()["id"].as_i64().unwrap();
     let approved = manager_c.post(&format!("/api/bank/proposals/{id}/approve"), &json!({}));

@@ -65,18 +65,27 @@ fn operator_cannot_make_a_bank_manager_without_that_banks_manager(backend: Backe
     assert_eq!(seen.status, 200);
     assert!(seen.body.contains("rogue-manager") && seen.body.contains("bank_manager"));
     for body in [&seen.body, &mine.body] {
-        assert!(!body.contains(secret) && !body.contains("$argon2"), "{body}");
+        assert!(
+            !body.contains(secret) && !body.contains("$argon2"),
+            "{body}"
+        );
     }
     // Nobody but a manager of that bank decides: not the officer, not the operator.
     assert_eq!(
         officer
-            .post(&format!("/api/bank/proposals/{proposal}/approve"), &json!({}))
+            .post(
+                &format!("/api/bank/proposals/{proposal}/approve"),
+                &json!({})
+            )
             .status,
         403
     );
     assert_eq!(
         admin
-            .post(&format!("/api/bank/proposals/{proposal}/approve"), &json!({}))
+            .post(
+                &format!("/api/bank/proposals/{proposal}/approve"),
+                &json!({})
+            )
             .status,
         403
     );
@@ -226,8 +235,16 @@ fn a_user_changes_their_own_password_and_a_stolen_session_elsewhere_dies(backend
         &json!({"old_password": DEMO_PASSWORD, "new_password": "a new enterprise passphrase"}),
     );
     assert_eq!(ok.status, 204, "{}", ok.body);
-    assert_eq!(mine.get("/api/auth/me").status, 200, "this session lives on");
-    assert_eq!(stolen.get("/api/auth/me").status, 401, "the stolen one dies");
+    assert_eq!(
+        mine.get("/api/auth/me").status,
+        200,
+        "this session lives on"
+    );
+    assert_eq!(
+        stolen.get("/api/auth/me").status,
+        401,
+        "the stolen one dies"
+    );
     let refresh = server.client().post(
         "/api/auth/refresh",
         &json!({"refresh_token": stolen_tokens["refresh_token"]}),

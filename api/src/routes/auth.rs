@@ -121,7 +121,8 @@ pub struct ChangePasswordRequest {
 
 impl std::fmt::Debug for ChangePasswordRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChangePasswordRequest").finish_non_exhaustive()
+        f.debug_struct("ChangePasswordRequest")
+            .finish_non_exhaustive()
     }
 }
 

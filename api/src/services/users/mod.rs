@@ -18,7 +18,7 @@ use crate::db::models::NewUser;
 use crate::db::schema::{organisations, proposal_secrets, proposals, refresh_tokens, users};
 use crate::db::{DbConnection, DbError, write_tx};
 use crate::error::{ApiError, bad};
-use crate::services::proposals::{Payload, PasswordReset, Proposal, UserCreate};
+use crate::services::proposals::{PasswordReset, Payload, Proposal, UserCreate};
 
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -154,8 +154,7 @@ fn insert_user(
         })
         .returning(users::id)
         .get_result(conn)?;
-    let mut after =
-        serde_json::json!({"id": id, "username": username, "role": role.as_str(), "org_id": org_id});
+    let mut after = serde_json::json!({"id": id, "username": username, "role": role.as_str(), "org_id": org_id});
     if let (Some(a), Some(e)) = (after.as_object_mut(), extra.as_object()) {
         a.extend(e.clone());
     }
@@ -309,7 +308,10 @@ pub fn apply_create(
     let role =
         Role::parse(&u.role).ok_or_else(|| user_error(UserError::BadRole(u.role.clone())))?;
     if u.org_id != p.org_id {
-        return Err(ApiError::Internal(format!("proposal {}: organisation", p.id)));
+        return Err(ApiError::Internal(format!(
+            "proposal {}: organisation",
+            p.id
+        )));
     }
     check_new(conn, &u.username, role, u.org_id).map_err(user_error)?;
     let hash = take_secret(conn, p.id)?;
