@@ -226,7 +226,7 @@ async function main() {
     await login(ent, 'demo-enterprise');
     assert(path(ent).startsWith('/enterprise'), `landed on ${path(ent)}`);
     const links = await navLinks(ent);
-    assert(links.length === 5 && links.every((l) => l.startsWith('/enterprise')), `nav: ${links}`);
+    assert(links.length === 6 && links.every((l) => l.startsWith('/enterprise')), `nav: ${links}`);
     await ent.locator('[data-table=patents] tbody tr').first().waitFor();
     await shots(ent, '10-enterprise-patents');
   });
