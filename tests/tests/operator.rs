@@ -133,6 +133,42 @@ fn operator_cannot_make_a_bank_manager_without_that_banks_manager(backend: Backe
         &json!({"username": "next-officer", "role": "bank_officer", "org_id": other, "password": secret}),
     );
     assert_eq!(next.status, 202, "{}", next.body);
+
+    // The records: the bootstrap is audited as such; no password, clear or hashed, is in any
+    // proposal or audit row, and a decided proposal keeps no hash.
+    use diesel::prelude::*;
+    use zhirong_api::db::schema::{audit_log, proposal_secrets, proposals};
+    let mut conn = db.connect();
+    let bootstraps: i64 = audit_log::table
+        .filter(audit_log::action.eq("user.create_bootstrap"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(bootstraps, 1);
+    let payloads: Vec<String> = proposals::table
+        .select(proposals::payload_json)
+        .load(&mut conn)
+        .unwrap();
+    let audits: Vec<Option<String>> = audit_log::table
+        .select(audit_log::after_json)
+        .load(&mut conn)
+        .unwrap();
+    for text in payloads.iter().chain(audits.iter().flatten()) {
+        assert!(
+            !text.contains(secret) && !text.contains("$argon2"),
+            "{text}"
+        );
+    }
+    let kept: Vec<i64> = proposal_secrets::table
+        .select(proposal_secrets::proposal_id)
+        .load(&mut conn)
+        .unwrap();
+    let pending = next.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        kept,
+        vec![pending],
+        "only the pending proposal keeps its hash"
+    );
 }
 
 /// The admin resets the bank manager's password to take the account over: only a proposal; the
