@@ -1,4 +1,5 @@
-//! Maker-checker, once for every decision that moves money: a different user of the required role
+//! Maker-checker, once for every decision that moves money (and for the operator's user changes
+//! inside a tenant organisation): a different user of the required role
 //! in the same organisation approves or sends back what was proposed (`services::proposals`).
 //! The proposer never decides their own proposal, and a decided proposal stays decided. An
 //! approval carries the proposal out, by its kind, in the same transaction; the services it calls
@@ -9,7 +10,7 @@ use diesel::prelude::*;
 
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
-use crate::db::schema::proposals;
+use crate::db::schema::{proposal_secrets, proposals};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::status::ProposalStatus;
 use crate::error::ApiError;
@@ -90,6 +91,9 @@ pub fn decide(
         if decision == Decision::Approve {
             carry_out(conn, principal, &decided, now, request_id)?;
         }
+        // A decided proposal keeps no secret (the password hash of a user proposal).
+        diesel::delete(proposal_secrets::table.filter(proposal_secrets::proposal_id.eq(id)))
+            .execute(conn)?;
         Ok(decided)
     })
 }
@@ -105,7 +109,9 @@ fn carry_out(
     request_id: &str,
 ) -> Result<(), ApiError> {
     use crate::services::applications::decisions;
-    use crate::services::{claims, disposals, loans, patent_changes, pledges, pools, scorecards};
+    use crate::services::{
+        claims, disposals, loans, patent_changes, pledges, pools, scorecards, users,
+    };
     let Some(payload) = p.payload()? else {
         return Ok(());
     };
@@ -136,5 +142,7 @@ fn carry_out(
             request_id,
         ),
         Payload::ClaimDecision(c) => claims::apply(conn, principal, p.id, c, now, request_id),
+        Payload::UserCreate(u) => users::apply_create(conn, principal, p, u, now, request_id),
+        Payload::PasswordReset(r) => users::apply_reset(conn, principal, p, r, now, request_id),
     }
 }

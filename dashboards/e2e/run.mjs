@@ -226,7 +226,7 @@ async function main() {
     await login(ent, 'demo-enterprise');
     assert(path(ent).startsWith('/enterprise'), `landed on ${path(ent)}`);
     const links = await navLinks(ent);
-    assert(links.length === 5 && links.every((l) => l.startsWith('/enterprise')), `nav: ${links}`);
+    assert(links.length === 6 && links.every((l) => l.startsWith('/enterprise')), `nav: ${links}`);
     await ent.locator('[data-table=patents] tbody tr').first().waitFor();
     await shots(ent, '10-enterprise-patents');
   });
@@ -806,6 +806,59 @@ async function main() {
     await adm.locator('table').first().waitFor();
     await shots(adm, '40-admin');
     await expectRedirect(adm, '/gov', '/admin');
+  });
+  await check('the operator\'s new user in a bank is sent to the bank\'s manager, who approves it', async () => {
+    const bank = (await apiLogin('demo-manager')).org_id;
+    await adm.fill('[data-new-user] input[name=username]', 'e2e-new-officer');
+    await adm.selectOption('[data-new-user] select[name=role]', 'bank_officer');
+    await adm.selectOption('[data-new-user] select[name=org_id]', String(bank));
+    await adm.fill('[data-new-user] input[name=password]', 'an e2e officer passphrase');
+    await adm.click('[data-new-user] button[type=submit]');
+    const outcome = await adm.locator('[data-user-outcome]').textContent();
+    assert(/#\d+/.test(outcome), `outcome: ${outcome}`);
+    await adm.locator('[data-user-proposal]').first().waitFor();
+    await shots(adm, '41-admin-user-proposal');
+    await mgr.goto(`${base}/bank/proposals`);
+    const row = mgr.locator('[data-proposal]', { hasText: 'e2e-new-officer' });
+    await row.waitFor();
+    assert(!(await row.textContent()).includes('passphrase'), 'no password in the proposal');
+    await row.locator('[data-approve]').click();
+    await mgr.locator('[data-decided]').waitFor();
+  });
+  await check('a reset officer changes the password at sign-in before anything else', async () => {
+    const admTokens = await apiLogin('demo-admin');
+    const users = (await apiGet(admTokens.access_token, '/api/admin/users')).body;
+    const officer = users.find((u) => u.username === 'e2e-new-officer');
+    assert(officer, 'the approved officer exists');
+    const reset = await fetch(`${base}/api/admin/users/${officer.id}/reset-password`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admTokens.access_token}` },
+      body: JSON.stringify({ password: 'a one-time e2e passphrase' }),
+    });
+    assert(reset.status === 202, `reset: ${reset.status}`);
+    const proposal = (await reset.json()).id;
+    const mTokens = await apiLogin('demo-manager');
+    const ok = await fetch(`${base}/api/bank/proposals/${proposal}/approve`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${mTokens.access_token}` },
+      body: '{}',
+    });
+    assert(ok.status === 200, `approve: ${ok.status}`);
+    const page = await newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('input[name=username]', 'e2e-new-officer');
+    await page.fill('input[name=password]', 'a one-time e2e passphrase');
+    await page.click('button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/password');
+    await page.locator('[data-password-required]').waitFor();
+    await expectRedirect(page, '/bank/queue', '/password');
+    await shots(page, '42-password-required');
+    await page.fill('input[name=old_password]', 'a one-time e2e passphrase');
+    await page.fill('input[name=new_password]', 'the officer chose this one');
+    await page.fill('input[name=new_password_again]', 'the officer chose this one');
+    await page.click('[data-password-form] button[type=submit]');
+    await page.waitForURL((u) => u.pathname.startsWith('/bank'));
+    assert(page.problems.length === 0, page.problems.join(' | '));
   });
   await check('signing out ends the session: back to the login page, the old token refused', async () => {
     const token = await adm.evaluate(() => JSON.parse(sessionStorage.getItem('zhirong.session')).access_token);

@@ -13,6 +13,7 @@ export type Tokens = Schemas['Tokens'];
 export type Me = Schemas['Me'];
 export type SignInActivity = Schemas['SignInActivity'];
 export type UserView = Schemas['UserView'];
+export type OrganisationView = Schemas['OrganisationView'];
 
 // Enterprise
 export type PatentPage = Schemas['PatentPage'];

@@ -32,6 +32,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/gov/whitelist', component: () => import('./views/gov/Whitelist.vue'), meta: { scope: 'gov' } },
 
   { path: '/admin', component: () => import('./views/Admin.vue'), meta: { scope: 'admin' } },
+  { path: '/enterprise/proposals', component: () => import('./views/enterprise/Proposals.vue'), meta: { scope: 'enterprise' } },
+  // Every role: change one's own password (the only page after a reset).
+  { path: '/password', component: () => import('./views/Password.vue') },
   { path: '/:rest(.*)*', redirect: () => (session.value ? homeOf(session.value.role) : '/login') },
 ];
 
@@ -41,6 +44,7 @@ router.beforeEach((to) => {
   const s = session.value;
   if (to.meta.public) return s && to.path === '/login' ? homeOf(s.role) : true;
   if (!s) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
+  if (s.mustChange && to.path !== '/password') return '/password';
   const scope = to.meta.scope as string | undefined;
   if (scope && scope !== scopeOf(s.role)) return homeOf(s.role);
   return true;

@@ -15,6 +15,8 @@ export interface Session {
   org_id: number;
   username: string;
   org_name?: string;
+  /** The password was reset: nothing but changing it until it is. */
+  mustChange?: boolean;
   /** Failed sign-in attempts since the previous sign-in, shown once until dismissed. */
   sign_in_notice?: SignInNotice;
 }
@@ -52,6 +54,7 @@ export function startSession(tokens: Tokens, username: string): Session {
     role: tokens.role,
     org_id: tokens.org_id,
     username,
+    mustChange: tokens.must_change_password,
   };
   session.value = started;
   store();
@@ -61,6 +64,12 @@ export function startSession(tokens: Tokens, username: string): Session {
 export function saveTokens(tokens: Pick<Tokens, 'access_token' | 'refresh_token'>) {
   if (!session.value) return;
   session.value = { ...session.value, access_token: tokens.access_token, refresh_token: tokens.refresh_token };
+  store();
+}
+
+export function passwordChanged() {
+  if (!session.value) return;
+  session.value = { ...session.value, mustChange: false };
   store();
 }
 

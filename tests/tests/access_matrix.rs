@@ -45,6 +45,8 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ("POST", "/api/auth/logout", AnyUser(204)),
         ("GET", "/api/auth/me", AnyUser(200)),
         ("GET", "/api/auth/me/sign-in-attempts", AnyUser(200)),
+        // With a wrong old password: every user reaches it, nobody's password changes.
+        ("POST", "/api/auth/password", AnyUser(400)),
         (
             "GET",
             "/api/enterprise/organisation",
@@ -839,6 +841,51 @@ fn matrix() -> Vec<(&'static str, &'static str, Access)> {
         ),
         (
             "GET",
+            "/api/admin/user-proposals",
+            Scope {
+                roles: ADMIN,
+                acting: ADMIN,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/proposals",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/enterprise/proposals/{id}",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/proposals/{id}/approve",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "POST",
+            "/api/enterprise/proposals/{id}/send-back",
+            Scope {
+                roles: ENTERPRISE,
+                acting: ENTERPRISE,
+                ok: 200,
+            },
+        ),
+        (
+            "GET",
             "/api/admin/users",
             Scope {
                 roles: ADMIN,
@@ -1369,11 +1416,29 @@ impl World {
         )
     }
 
+    /// A fresh pending proposal of the operator in the demo enterprise (own) or in another
+    /// one, decided by a user of that enterprise.
+    fn enterprise_proposal(&self, own: bool) -> i64 {
+        let mut by = principal_of(&self.db, "demo-admin");
+        by.org_id = principal_of(
+            &self.db,
+            if own {
+                "demo-enterprise"
+            } else {
+                "other-enterprise"
+            },
+        )
+        .org_id;
+        propose_as(&self.db, &by, Role::EnterpriseUser)
+    }
+
     /// The concrete request for a route template.
     fn request(&self, method: &str, template: &str, own: bool) -> (String, Body) {
         let n = self.next();
         let mut body = None;
-        let path = if template.contains("/api/bank/proposals/{id}") {
+        let path = if template.contains("/api/enterprise/proposals/{id}") {
+            template.replace("{id}", &self.enterprise_proposal(own).to_string())
+        } else if template.contains("/api/bank/proposals/{id}") {
             template.replace("{id}", &self.proposal(true, own).to_string())
         } else if template.contains("/api/gov/proposals/{id}") {
             template.replace("{id}", &self.proposal(false, own).to_string())
@@ -1436,6 +1501,9 @@ impl World {
                 json!({"username": "demo-enterprise", "password": DEMO_PASSWORD})
             }
             (_, "/api/auth/refresh") => json!({"refresh_token": "not-a-real-token"}),
+            (_, "/api/auth/password") => {
+                json!({"old_password": "not the password", "new_password": "never set passphrase"})
+            }
             (_, "/api/admin/organisations") => {
                 json!({"kind": "bank", "name": format!("矩阵测试银行{n}")})
             }

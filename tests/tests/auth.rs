@@ -238,7 +238,15 @@ fn bad_tokens_get_401(backend: Backend) {
         &format!("/api/admin/users/{officer_id}/reset-password"),
         &json!({"password": "a brand new passphrase"}),
     );
-    assert_eq!(reset.status, 200, "{}", reset.body);
+    assert_eq!(
+        reset.status, 202,
+        "a proposal to the bank's manager: {}",
+        reset.body
+    );
+    let id = reset.json()["id"].as_i64().unwrap();
+    let (manager, _) = server.client().login("demo-manager", DEMO_PASSWORD);
+    let approved = manager.post(&format!("/api/bank/proposals/{id}/approve"), &json!({}));
+    assert_eq!(approved.status, 200, "{}", approved.body);
     assert_eq!(officer.get("/api/auth/me").status, 401);
     server
         .client()
@@ -355,11 +363,18 @@ fn maker_checker_refuses_own_wrong_role_and_double_approval(backend: Backend) {
         "/api/admin/users",
         &json!({"username": "second-manager", "role": "bank_manager", "org_id": bank_id, "password": "another long passphrase"}),
     );
-    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(
+        created.status, 202,
+        "a proposal to the bank's manager: {}",
+        created.body
+    );
+    let (manager_c, _) = server.client().login("demo-manager", DEMO_PASSWORD);
+    let id = created.json()["id"].as_i64().unwrap();
+    let approved = manager_c.post(&format!("/api/bank/proposals/{id}/approve"), &json!({}));
+    assert_eq!(approved.status, 200, "{}", approved.body);
 
     let officer = principal(&db, "demo-officer");
     let manager = principal(&db, "demo-manager");
-    let (manager_c, _) = server.client().login("demo-manager", DEMO_PASSWORD);
     let (officer_c, _) = server.client().login("demo-officer", DEMO_PASSWORD);
     let (second_c, _) = server
         .client()

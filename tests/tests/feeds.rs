@@ -495,16 +495,36 @@ fn the_demo_provider_raises_a_fee_alert_within_one_interval(backend: Backend) {
         .select((patents::id, patents::owner_org_id, loans::bank_id))
         .first(&mut conn)
         .unwrap_or_else(|e| panic!("pledged patent {number}: {e}"));
-    let user = |name: &str, role: &str, org: i64| -> Client {
+    // In an organisation with a manager (the demo bank, the demo enterprise) the operator's new
+    // user is a proposal that manager approves; elsewhere it is the organisation's bootstrap.
+    let user = |name: &str, role: &str, org: i64, approver: &str, scope: &str| -> Client {
         let res = admin.post(
             "/api/admin/users",
             &json!({"username": name, "role": role, "org_id": org, "password": "feed passphrase 2026"}),
         );
-        assert_eq!(res.status, 201, "{}", res.body);
+        assert!(res.status == 201 || res.status == 202, "{}", res.body);
+        if res.status == 202 {
+            let id = res.json()["id"].as_i64().unwrap();
+            let ok =
+                login(approver).post(&format!("/api/{scope}/proposals/{id}/approve"), &json!({}));
+            assert_eq!(ok.status, 200, "{}", ok.body);
+        }
         server.client().login(name, "feed passphrase 2026").0
     };
-    let officer = user("feed-bank-officer", "bank_officer", bank);
-    let owner_user = user("feed-enterprise", "enterprise_user", owner);
+    let officer = user(
+        "feed-bank-officer",
+        "bank_officer",
+        bank,
+        "demo-manager",
+        "bank",
+    );
+    let owner_user = user(
+        "feed-enterprise",
+        "enterprise_user",
+        owner,
+        "demo-enterprise",
+        "enterprise",
+    );
 
     let interval = 2;
     let res = admin.post(

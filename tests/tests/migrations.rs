@@ -32,7 +32,7 @@ fn tables(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|r| r.name).collect()
 }
 
-const TABLES: [&str; 39] = [
+const TABLES: [&str; 40] = [
     "alerts",
     "annual_fee_schedule",
     "applications",
@@ -63,6 +63,7 @@ const TABLES: [&str; 39] = [
     "pool_coverage",
     "pool_rules",
     "pool_simulations",
+    "proposal_secrets",
     "proposals",
     "refresh_tokens",
     "repayments",

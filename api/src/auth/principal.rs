@@ -47,9 +47,13 @@ impl Principal {
     }
 }
 
-/// What a request needs to know of its user now: username, role, organisation, disabled, and
-/// whether the token's session is dead (never made, logged out or revoked).
-type UserState = (String, String, i64, bool, bool);
+/// What a request needs to know of its user now: username, role, organisation, disabled,
+/// whether the token's session is dead (never made, logged out or revoked), and whether a reset
+/// password must be changed first.
+type UserState = (String, String, i64, bool, bool, bool);
+
+/// The calls open to a user whose password was reset: changing it, and signing out.
+const OPEN_BEFORE_CHANGE: [&str; 2] = ["/api/auth/password", "/api/auth/logout"];
 
 /// The token of an `Authorization: Bearer <token>` header (public for the fuzz targets).
 pub fn bearer(req: &HttpRequest) -> Option<String> {
@@ -90,8 +94,14 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
             .map_err(|e| ApiError::Unavailable(format!("database unavailable: {e}")))?;
         let user = users::table
             .find(user_id)
-            .select((users::username, users::role, users::org_id, users::disabled))
-            .first::<(String, String, i64, bool)>(&mut conn)
+            .select((
+                users::username,
+                users::role,
+                users::org_id,
+                users::disabled,
+                users::must_change_password,
+            ))
+            .first::<(String, String, i64, bool, bool)>(&mut conn)
             .optional()?;
         // The session is live when its login made a row (a token naming an invented session
         // finds none) and no row of it was revoked (logout, reuse of a refresh token).
@@ -101,14 +111,14 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
             .select(refresh_tokens::revoked_at)
             .load(&mut conn)?;
         let dead = revoked.is_empty() || revoked.iter().any(Option::is_some);
-        Ok(user.map(|(u, r, o, d)| (u, r, o, d, dead)))
+        Ok(user.map(|(u, r, o, d, m)| (u, r, o, d, dead, m)))
     })
     .await??;
     let reason = match &found {
         None => Some("user no longer exists"),
-        Some((_, _, _, true, _)) => Some("user is disabled"),
-        Some((_, _, _, _, true)) => Some("no live session: never made, logged out or revoked"),
-        Some((_, role, org, _, _)) if *role != claims.role || *org != claims.org => {
+        Some((_, _, _, true, _, _)) => Some("user is disabled"),
+        Some((_, _, _, _, true, _)) => Some("no live session: never made, logged out or revoked"),
+        Some((_, role, org, _, _, _)) if *role != claims.role || *org != claims.org => {
             Some("role or organisation changed")
         }
         Some(_) => None,
@@ -117,9 +127,15 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Principal, ApiError> {
         tracing::warn!(user_id, path = %req.path(), reason, "refused token");
         return Err(ApiError::unauthorized());
     }
-    let Some((username, role, org_id, ..)) = found else {
+    let Some((username, role, org_id, _, _, must_change)) = found else {
         return Err(ApiError::unauthorized());
     };
+    if must_change && !OPEN_BEFORE_CHANGE.contains(&req.path()) {
+        return Err(ApiError::forbidden(
+            "PASSWORD_CHANGE_REQUIRED",
+            "the password was reset: set a new one (POST /api/auth/password) first",
+        ));
+    }
     let role = Role::parse(&role).ok_or_else(ApiError::unauthorized)?;
     Ok(Principal {
         user_id,

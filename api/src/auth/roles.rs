@@ -49,6 +49,19 @@ impl Role {
             Self::Admin => &["operator"],
         }
     }
+
+    /// The role that manages the users of a tenant organisation of this kind: creating a user
+    /// there, or resetting a password, is a proposal a user of this role in that organisation
+    /// decides. An enterprise has one role, so its users decide for each other. None for the
+    /// operator's own organisation.
+    pub fn manager_of(org_kind: &str) -> Option<Self> {
+        match org_kind {
+            "bank" | "guarantor" => Some(Self::BankManager),
+            "district" => Some(Self::GovManager),
+            "enterprise" => Some(Self::EnterpriseUser),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Role {

@@ -48,6 +48,7 @@ pub struct User {
     pub org_id: i64,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
+    pub must_change_password: bool,
 }
 
 impl std::fmt::Debug for User {

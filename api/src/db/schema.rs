@@ -25,6 +25,14 @@ diesel::table! {
         org_id -> BigInt,
         disabled -> Bool,
         created_at -> Timestamp,
+        must_change_password -> Bool,
+    }
+}
+
+diesel::table! {
+    proposal_secrets (proposal_id) {
+        proposal_id -> BigInt,
+        password_hash -> Text,
     }
 }
 
@@ -587,6 +595,7 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> organisations (org_id));
+diesel::joinable!(proposal_secrets -> proposals (proposal_id));
 diesel::joinable!(patents -> organisations (owner_org_id));
 diesel::joinable!(valuations -> patents (patent_id));
 diesel::joinable!(fund_pools -> organisations (district_id));
@@ -627,6 +636,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     sign_in_attempts,
     proposals,
+    proposal_secrets,
     idempotency_keys,
     financial_statements,
     disposal_cases,

@@ -1,4 +1,5 @@
-//! `/api/auth`: login, refresh, logout, me, and the caller's sign-in attempts.
+//! `/api/auth`: login, refresh, logout, me, the caller's sign-in attempts, and changing one's own
+//! password.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -120,4 +121,41 @@ pub async fn me(ctx: Ctx) -> Result<HttpResponse, ApiError> {
 pub async fn sign_in_attempts(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     ctx.json(|conn, c| service::sign_in_activity(conn, c.principal.user_id))
         .await
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for ChangePasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangePasswordRequest")
+            .finish_non_exhaustive()
+    }
+}
+
+/// Change one's own password (every role; the only call open after a reset). The old password
+/// is required; every other session of the user ends, this one lives on.
+#[utoipa::path(tag = "auth", request_body = ChangePasswordRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[post("/api/auth/password")]
+pub async fn change_password(
+    ctx: Ctx,
+    body: web::Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    ctx.no_content(move |conn, c| {
+        service::change_password(
+            conn,
+            &c.principal,
+            &body.old_password,
+            &body.new_password,
+            c.now,
+            &c.request_id,
+        )
+    })
+    .await
 }

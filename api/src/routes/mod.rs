@@ -39,6 +39,7 @@ pub fn api(cfg: &mut ServiceConfig) {
         .service(auth::logout)
         .service(auth::me)
         .service(auth::sign_in_attempts)
+        .service(auth::change_password)
         .service(
             scope::scope("/api/enterprise")
                 .wrap(from_fn(idempotent))

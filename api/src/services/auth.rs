@@ -48,6 +48,9 @@ pub struct Tokens {
     pub role: Role,
     pub org_id: i64,
     pub user_id: i64,
+    /// The password was reset: every call but `POST /api/auth/password` (and logout) is refused
+    /// with 403 `PASSWORD_CHANGE_REQUIRED` until the user sets a new one.
+    pub must_change_password: bool,
 }
 
 fn invalid_credentials() -> ApiError {
@@ -115,6 +118,7 @@ fn issue_pair(
         })?,
         org_id: user.org_id,
         user_id: user.id,
+        must_change_password: user.must_change_password,
     })
 }
 
@@ -392,6 +396,85 @@ pub fn logout(
                 object_id: principal.session.clone(),
                 before: None,
                 after: None,
+                request_id,
+            },
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// A signed-in user changes their own password: the old one proves it is them, the new one
+/// follows the password rules and differs from the old; every other session of the user ends
+/// (a stolen token or refresh token dies), this one lives on, and a required change is done.
+pub fn change_password(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    old_password: &str,
+    new_password: &str,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    let phc: String = users::table
+        .find(principal.user_id)
+        .select(users::password_hash)
+        .first(conn)?;
+    if !password::verify(old_password, &phc) {
+        tracing::warn!(
+            user_id = principal.user_id,
+            "password change refused: wrong old password"
+        );
+        return Err(ApiError::bad_request(
+            "WRONG_PASSWORD",
+            "old_password: this is not your current password",
+            Some("old_password"),
+        ));
+    }
+    if old_password == new_password {
+        return Err(ApiError::bad_request(
+            "SAME_PASSWORD",
+            "new_password: choose a password different from the current one",
+            Some("new_password"),
+        ));
+    }
+    let hash = password::hash(new_password).map_err(|e| {
+        ApiError::bad_request(
+            "WEAK_PASSWORD",
+            format!("new_password: {e}"),
+            Some("new_password"),
+        )
+    })?;
+    write_tx(conn, |conn| {
+        let was_required: bool = users::table
+            .find(principal.user_id)
+            .select(users::must_change_password)
+            .first(conn)?;
+        diesel::update(users::table.find(principal.user_id))
+            .set((
+                users::password_hash.eq(&hash),
+                users::must_change_password.eq(false),
+            ))
+            .execute(conn)?;
+        let ended = diesel::update(
+            refresh_tokens::table
+                .filter(refresh_tokens::user_id.eq(principal.user_id))
+                .filter(refresh_tokens::family.ne(&principal.session))
+                .filter(refresh_tokens::revoked_at.is_null()),
+        )
+        .set(refresh_tokens::revoked_at.eq(now))
+        .execute(conn)?;
+        audit::append(
+            conn,
+            &principal.actor(),
+            &Entry {
+                action: "user.change_password",
+                object_type: "user",
+                object_id: principal.user_id.to_string(),
+                before: Some(&serde_json::json!({"must_change_password": was_required})),
+                after: Some(&serde_json::json!({
+                    "must_change_password": false,
+                    "other_sessions_ended": ended,
+                })),
                 request_id,
             },
             now,

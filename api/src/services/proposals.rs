@@ -99,10 +99,23 @@ pub fn propose(
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<i64, ApiError> {
+    propose_for(conn, principal, principal.org_id, p, now, request_id)
+}
+
+/// Records a proposal by `principal` in organisation `org_id` (its own, or a tenant's when the
+/// operator proposes a user change there).
+fn propose_for(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    org_id: i64,
+    p: &NewProposal<'_>,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<i64, ApiError> {
     let digest = audit::digest(Some(p.payload));
     let id: i64 = diesel::insert_into(proposals::table)
         .values((
-            proposals::org_id.eq(principal.org_id),
+            proposals::org_id.eq(org_id),
             proposals::kind.eq(p.kind),
             proposals::object_type.eq(p.object_type),
             proposals::object_id.eq(&p.object_id),
@@ -207,6 +220,28 @@ pub enum Payload {
     PoolRule(RuleChange),
     #[serde(rename = "gov.claim_decision")]
     ClaimDecision(ClaimDecision),
+    #[serde(rename = "org.user_create")]
+    UserCreate(UserCreate),
+    #[serde(rename = "org.password_reset")]
+    PasswordReset(PasswordReset),
+}
+
+/// The operator's proposal of a new user in a tenant organisation, decided by that
+/// organisation's manager. The password's hash is kept apart (`proposal_secrets`), never here.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserCreate {
+    pub username: String,
+    pub role: String,
+    pub org_id: i64,
+}
+
+/// The operator's proposal to reset a tenant user's password (the new hash kept apart); once
+/// approved, the user changes it at the next sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PasswordReset {
+    pub user_id: i64,
+    pub username: String,
+    pub role: String,
 }
 
 /// A bank's checked decision on an application.
@@ -323,6 +358,8 @@ impl Payload {
             Payload::PatentChange(_) => "bank.patent_change",
             Payload::PoolRule(_) => "gov.pool_rule",
             Payload::ClaimDecision(_) => "gov.claim_decision",
+            Payload::UserCreate(_) => "org.user_create",
+            Payload::PasswordReset(_) => "org.password_reset",
         }
     }
 
@@ -376,10 +413,42 @@ impl Payload {
         )?;
         get(conn, principal.org_id, id)
     }
+
+    /// Records this as a proposal by `principal` (the operator) in another organisation,
+    /// `org_id`, whose users of `required_role` decide it. Call inside the change's transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub fn propose_in(
+        &self,
+        conn: &mut DbConnection,
+        principal: &Principal,
+        org_id: i64,
+        object_type: &str,
+        object_id: String,
+        required_role: Role,
+        now: NaiveDateTime,
+        request_id: &str,
+    ) -> Result<Proposal, ApiError> {
+        let fields = self.fields()?;
+        let id = propose_for(
+            conn,
+            principal,
+            org_id,
+            &NewProposal {
+                kind: self.kind(),
+                object_type,
+                object_id,
+                payload: &fields,
+                required_role,
+            },
+            now,
+            request_id,
+        )?;
+        get(conn, org_id, id)
+    }
 }
 
 /// The kinds the platform carries out.
-const KINDS: [&str; 8] = [
+const KINDS: [&str; 10] = [
     "bank.application_decision",
     "bank.disbursement",
     "bank.disposal_sale",
@@ -388,6 +457,8 @@ const KINDS: [&str; 8] = [
     "bank.patent_change",
     "gov.pool_rule",
     "gov.claim_decision",
+    "org.user_create",
+    "org.password_reset",
 ];
 
 impl Proposal {

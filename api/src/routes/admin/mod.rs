@@ -14,6 +14,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(users::disable_user)
         .service(users::enable_user)
         .service(users::reset_password)
+        .service(users::user_proposals)
         .service(feeds::list_feeds)
         .service(feeds::add_feed)
         .service(feeds::feed_quarantine)

@@ -1,11 +1,12 @@
 //! Users: listed, created, disabled, enabled, their passwords reset.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, HttpResponseBuilder, get, post, web};
 use serde::Deserialize;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::Ctx;
-use crate::services::users::{self as service, NewUserRequest, UserError, UserView};
+use crate::services::users::{self as service, NewUserRequest, Outcome, UserView};
+use crate::workflow::Proposal;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -22,16 +23,15 @@ pub struct PasswordBody {
     pub password: String,
 }
 
-fn user_error(e: UserError) -> ApiError {
-    let field = match &e {
-        UserError::BadUsername => "username",
-        UserError::UsernameTaken(_) => return ApiError::conflict("USERNAME_TAKEN", e.to_string()),
-        UserError::BadRole(_) => "role",
-        UserError::NoSuchOrganisation(_) | UserError::WrongOrganisationKind { .. } => "org_id",
-        UserError::Password(_) => "password",
-        UserError::Db(_) => return ApiError::Internal(e.to_string()),
-    };
-    ApiError::bad_request("INVALID_USER", e.to_string(), Some(field))
+/// 201 with the user made at once, or 202 with the proposal its organisation's manager decides.
+fn answer(outcome: Outcome, done: HttpResponseBuilder) -> HttpResponse {
+    match outcome {
+        Outcome::Done(user) => {
+            let mut done = done;
+            done.json(user)
+        }
+        Outcome::Proposed(p) => HttpResponse::Accepted().json(p),
+    }
 }
 
 /// All users (never their password hashes).
@@ -42,24 +42,34 @@ pub async fn list_users(ctx: Ctx) -> Result<HttpResponse, ApiError> {
     ctx.json(|conn, _| service::list_users(conn)).await
 }
 
-/// Create a user in an organisation of the kind its role needs.
+/// Create a user in an organisation of the kind its role needs. In a tenant organisation that
+/// has a manager this is a proposal (202) that the manager approves; the first manager of a new
+/// organisation is created at once (201, audited as a bootstrap).
 #[utoipa::path(tag = "admin", request_body = NewUserBody, security(("bearer" = [])),
-    responses((status = 201, body = UserView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = UserView), (status = 202, body = Proposal), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/users")]
 pub async fn create_user(ctx: Ctx, body: web::Json<NewUserBody>) -> Result<HttpResponse, ApiError> {
-    // Two steps of two services: `users` adds the user (with its own errors), `admin` shows it.
-    ctx.created(move |conn, c| {
-        let req = NewUserRequest {
-            username: &body.username,
-            role: &body.role,
-            org_id: body.org_id,
-            password: &body.password,
-        };
-        let id = service::add_user(conn, &req, &c.principal.actor(), &c.request_id, c.now)
-            .map_err(user_error)?;
-        service::user_view(conn, id)
-    })
-    .await
+    let outcome = ctx
+        .run(move |conn, c| {
+            let req = NewUserRequest {
+                username: &body.username,
+                role: &body.role,
+                org_id: body.org_id,
+                password: &body.password,
+            };
+            service::create_by_operator(conn, &c.principal, &req, c.now, &c.request_id)
+        })
+        .await?;
+    Ok(answer(outcome, HttpResponse::Created()))
+}
+
+/// The operator's proposals of users and password resets in tenant organisations, newest
+/// first, with their status.
+#[utoipa::path(tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Proposal>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[get("/user-proposals")]
+pub async fn user_proposals(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+    ctx.json(|conn, _| service::operator_proposals(conn)).await
 }
 
 /// Disable a user: their sessions end and they are refused from the next request on.
@@ -84,25 +94,28 @@ pub async fn enable_user(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, A
     .await
 }
 
-/// Set a new password; the user's sessions end.
+/// Set a new password the user must change at the next sign-in; the user's sessions end. In a
+/// tenant organisation that has a manager this is a proposal (202) the manager decides.
 #[utoipa::path(tag = "admin", params(("id" = i64, Path)), request_body = PasswordBody,
     security(("bearer" = [])),
-    responses((status = 200, body = UserView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = UserView), (status = 202, body = Proposal), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 #[post("/users/{id}/reset-password")]
 pub async fn reset_password(
     ctx: Ctx,
     id: web::Path<i64>,
     body: web::Json<PasswordBody>,
 ) -> Result<HttpResponse, ApiError> {
-    ctx.json(move |conn, c| {
-        service::reset_password(
-            conn,
-            &c.principal,
-            *id,
-            &body.password,
-            c.now,
-            &c.request_id,
-        )
-    })
-    .await
+    let outcome = ctx
+        .run(move |conn, c| {
+            service::reset_password(
+                conn,
+                &c.principal,
+                *id,
+                &body.password,
+                c.now,
+                &c.request_id,
+            )
+        })
+        .await?;
+    Ok(answer(outcome, HttpResponse::Ok()))
 }

@@ -9,6 +9,7 @@ pub mod organisation;
 pub mod patent_changes;
 pub mod patents;
 pub mod profile;
+pub mod proposals;
 pub mod valuations;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -42,5 +43,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(loans::list)
         .service(alerts::list)
         .service(alerts::read_all)
-        .service(alerts::read);
+        .service(alerts::read)
+        .service(proposals::list_proposals)
+        .service(proposals::proposal)
+        .service(proposals::approve)
+        .service(proposals::send_back);
 }

@@ -1,5 +1,12 @@
 //! Users: created (by the operator, or `zhirong user add` for the first one), listed, disabled,
 //! enabled, their passwords reset; a disabled user's sessions end at once.
+//!
+//! Inside a tenant organisation (enterprise, bank, guarantor, district) the operator does not
+//! act alone: a new user, or a password reset, there is a proposal that the organisation's
+//! manager (`Role::manager_of`) decides; the password's hash waits apart from the proposal
+//! (`proposal_secrets`). Only an organisation that never had a manager takes its users from
+//! the operator directly (bootstrap, audited as such). A reset password is changed by its user
+//! at the next sign-in.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -8,9 +15,10 @@ use serde::Serialize;
 use crate::auth::{Principal, Role, password};
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::NewUser;
-use crate::db::schema::{organisations, refresh_tokens, users};
+use crate::db::schema::{organisations, proposal_secrets, proposals, refresh_tokens, users};
 use crate::db::{DbConnection, DbError, write_tx};
 use crate::error::{ApiError, bad};
+use crate::services::proposals::{PasswordReset, Payload, Proposal, UserCreate};
 
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -74,54 +82,329 @@ pub fn add_user(
     let role = Role::parse(req.role).ok_or_else(|| UserError::BadRole(req.role.to_string()))?;
     let password_hash = password::hash(req.password)?;
     crate::db::write_tx(conn, |conn| {
-        let kind: Option<String> = organisations::table
-            .find(req.org_id)
-            .select(organisations::kind)
-            .first(conn)
-            .optional()?;
-        let kind = kind.ok_or(UserError::NoSuchOrganisation(req.org_id))?;
-        if !role.org_kinds().contains(&kind.as_str()) {
-            return Err(UserError::WrongOrganisationKind {
-                role,
-                expected: role.org_kinds().join(" or "),
-                org_id: req.org_id,
-                actual: kind,
-            });
-        }
-        let taken: i64 = users::table
-            .filter(users::username.eq(username))
-            .count()
-            .get_result(conn)?;
-        if taken > 0 {
-            return Err(UserError::UsernameTaken(username.to_string()));
-        }
-        let id: i64 = diesel::insert_into(users::table)
-            .values(NewUser {
-                username: username.to_string(),
-                password_hash,
-                role: role.as_str().to_string(),
-                org_id: req.org_id,
-                disabled: false,
-                created_at: now,
-            })
-            .returning(users::id)
-            .get_result(conn)?;
-        let after = serde_json::json!({"id": id, "username": username, "role": role.as_str(), "org_id": req.org_id});
-        audit::append(
+        check_new(conn, username, role, req.org_id)?;
+        insert_user(
             conn,
+            username,
+            role,
+            req.org_id,
+            password_hash,
             actor,
-            &Entry {
-                action: "user.create",
-                object_type: "user",
-                object_id: id.to_string(),
-                before: None,
-                after: Some(&after),
-                request_id,
-            },
+            "user.create",
+            serde_json::json!({}),
+            request_id,
             now,
-        )?;
-        Ok(id)
+        )
     })
+}
+
+/// The organisation's kind, once the role fits it and the username is free.
+fn check_new(
+    conn: &mut DbConnection,
+    username: &str,
+    role: Role,
+    org_id: i64,
+) -> Result<String, UserError> {
+    let kind: Option<String> = organisations::table
+        .find(org_id)
+        .select(organisations::kind)
+        .first(conn)
+        .optional()?;
+    let kind = kind.ok_or(UserError::NoSuchOrganisation(org_id))?;
+    if !role.org_kinds().contains(&kind.as_str()) {
+        return Err(UserError::WrongOrganisationKind {
+            role,
+            expected: role.org_kinds().join(" or "),
+            org_id,
+            actual: kind,
+        });
+    }
+    let taken: i64 = users::table
+        .filter(users::username.eq(username))
+        .count()
+        .get_result(conn)?;
+    if taken > 0 {
+        return Err(UserError::UsernameTaken(username.to_string()));
+    }
+    Ok(kind)
+}
+
+/// Inserts a checked user and its audit row (`action`, with `extra` merged into the after).
+#[allow(clippy::too_many_arguments)]
+fn insert_user(
+    conn: &mut DbConnection,
+    username: &str,
+    role: Role,
+    org_id: i64,
+    password_hash: String,
+    actor: &Actor,
+    action: &'static str,
+    extra: serde_json::Value,
+    request_id: &str,
+    now: NaiveDateTime,
+) -> Result<i64, UserError> {
+    let id: i64 = diesel::insert_into(users::table)
+        .values(NewUser {
+            username: username.to_string(),
+            password_hash,
+            role: role.as_str().to_string(),
+            org_id,
+            disabled: false,
+            created_at: now,
+        })
+        .returning(users::id)
+        .get_result(conn)?;
+    let mut after = serde_json::json!({"id": id, "username": username, "role": role.as_str(), "org_id": org_id});
+    if let (Some(a), Some(e)) = (after.as_object_mut(), extra.as_object()) {
+        a.extend(e.clone());
+    }
+    audit::append(
+        conn,
+        actor,
+        &Entry {
+            action,
+            object_type: "user",
+            object_id: id.to_string(),
+            before: None,
+            after: Some(&after),
+            request_id,
+        },
+        now,
+    )?;
+    Ok(id)
+}
+
+/// A user error as the API answers it (400 naming the field, 409 for a taken name).
+pub fn user_error(e: UserError) -> ApiError {
+    let field = match &e {
+        UserError::BadUsername => "username",
+        UserError::UsernameTaken(_) => return ApiError::conflict("USERNAME_TAKEN", e.to_string()),
+        UserError::BadRole(_) => "role",
+        UserError::NoSuchOrganisation(_) | UserError::WrongOrganisationKind { .. } => "org_id",
+        UserError::Password(_) => "password",
+        UserError::Db(_) => return ApiError::Internal(e.to_string()),
+    };
+    ApiError::bad_request("INVALID_USER", e.to_string(), Some(field))
+}
+
+/// The role that decides user changes in a tenant organisation of `kind` when the organisation
+/// has (or ever had, disabled or not) a user of that role; None when the operator acts alone:
+/// its own organisation, or a tenant's bootstrap before its first manager.
+fn deciding_role(
+    conn: &mut DbConnection,
+    org_id: i64,
+    kind: &str,
+) -> Result<Option<Role>, ApiError> {
+    let Some(manager) = Role::manager_of(kind) else {
+        return Ok(None);
+    };
+    let managers: i64 = users::table
+        .filter(users::org_id.eq(org_id))
+        .filter(users::role.eq(manager.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok((managers > 0).then_some(manager))
+}
+
+/// What the operator's change did: done at once, or proposed to the organisation's manager.
+pub enum Outcome {
+    Done(UserView),
+    Proposed(Proposal),
+}
+
+/// Keeps the hash of a proposed password apart from the proposal (its deciders read the payload).
+fn keep_secret(conn: &mut DbConnection, proposal_id: i64, hash: &str) -> Result<(), ApiError> {
+    diesel::insert_into(proposal_secrets::table)
+        .values((
+            proposal_secrets::proposal_id.eq(proposal_id),
+            proposal_secrets::password_hash.eq(hash),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn take_secret(conn: &mut DbConnection, proposal_id: i64) -> Result<String, ApiError> {
+    proposal_secrets::table
+        .find(proposal_id)
+        .select(proposal_secrets::password_hash)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::Internal(format!("proposal {proposal_id}: no password kept")))
+}
+
+/// The operator creates a user: at once in its own organisation or for a tenant's first manager
+/// (bootstrap), otherwise as a proposal to that organisation's manager.
+pub fn create_by_operator(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    req: &NewUserRequest<'_>,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<Outcome, ApiError> {
+    let username = req.username.trim();
+    if !valid_username(username) {
+        return Err(user_error(UserError::BadUsername));
+    }
+    let role = Role::parse(req.role)
+        .ok_or_else(|| user_error(UserError::BadRole(req.role.to_string())))?;
+    let hash = password::hash(req.password).map_err(|e| user_error(e.into()))?;
+    write_tx(conn, |conn| {
+        let kind = check_new(conn, username, role, req.org_id).map_err(user_error)?;
+        match deciding_role(conn, req.org_id, &kind)? {
+            Some(manager) => {
+                let p = Payload::UserCreate(UserCreate {
+                    username: username.to_string(),
+                    role: role.as_str().to_string(),
+                    org_id: req.org_id,
+                })
+                .propose_in(
+                    conn,
+                    principal,
+                    req.org_id,
+                    "new_user",
+                    username.to_string(),
+                    manager,
+                    now,
+                    request_id,
+                )?;
+                keep_secret(conn, p.id, &hash)?;
+                Ok(Outcome::Proposed(p))
+            }
+            None => {
+                let bootstrap = Role::manager_of(&kind).is_some();
+                let id = insert_user(
+                    conn,
+                    username,
+                    role,
+                    req.org_id,
+                    hash,
+                    &principal.actor(),
+                    if bootstrap {
+                        "user.create_bootstrap"
+                    } else {
+                        "user.create"
+                    },
+                    serde_json::json!({}),
+                    request_id,
+                    now,
+                )
+                .map_err(user_error)?;
+                Ok(Outcome::Done(user_view(conn, id)?))
+            }
+        }
+    })
+}
+
+/// Carries out an approved `org.user_create`: the user exists from now, with the proposed
+/// password; the audit names the approving manager and the proposal.
+pub fn apply_create(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    p: &Proposal,
+    u: &UserCreate,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    let role =
+        Role::parse(&u.role).ok_or_else(|| user_error(UserError::BadRole(u.role.clone())))?;
+    if u.org_id != p.org_id {
+        return Err(ApiError::Internal(format!(
+            "proposal {}: organisation",
+            p.id
+        )));
+    }
+    check_new(conn, &u.username, role, u.org_id).map_err(user_error)?;
+    let hash = take_secret(conn, p.id)?;
+    insert_user(
+        conn,
+        &u.username,
+        role,
+        u.org_id,
+        hash,
+        &principal.actor(),
+        "user.create",
+        serde_json::json!({"proposal_id": p.id, "proposed_by": p.proposed_by}),
+        request_id,
+        now,
+    )
+    .map_err(user_error)?;
+    Ok(())
+}
+
+/// Carries out an approved `org.password_reset`: the new password, sessions ended, a change
+/// required at the next sign-in.
+pub fn apply_reset(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    p: &Proposal,
+    r: &PasswordReset,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    let target = user_view(conn, r.user_id)?;
+    if target.org_id != p.org_id {
+        return Err(ApiError::conflict(
+            "USER_MOVED",
+            format!("user {} is no longer in this organisation", r.user_id),
+        ));
+    }
+    let hash = take_secret(conn, p.id)?;
+    set_password(
+        conn,
+        &principal.actor(),
+        r.user_id,
+        &hash,
+        serde_json::json!({"proposal_id": p.id, "proposed_by": p.proposed_by}),
+        now,
+        request_id,
+    )
+}
+
+/// Writes a reset password (a hash): sessions end, a change is required at the next sign-in.
+fn set_password(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    user_id: i64,
+    hash: &str,
+    extra: serde_json::Value,
+    now: NaiveDateTime,
+    request_id: &str,
+) -> Result<(), ApiError> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(hash),
+            users::must_change_password.eq(true),
+        ))
+        .execute(conn)?;
+    revoke_sessions(conn, user_id, now)?;
+    let mut after = serde_json::json!({"must_change_password": true, "sessions_revoked": true});
+    if let (Some(a), Some(e)) = (after.as_object_mut(), extra.as_object()) {
+        a.extend(e.clone());
+    }
+    audit::append(
+        conn,
+        actor,
+        &Entry {
+            action: "user.reset_password",
+            object_type: "user",
+            object_id: user_id.to_string(),
+            before: None,
+            after: Some(&after),
+            request_id,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// The operator's user proposals in every organisation, newest first: what each proposed and
+/// where it stands (no secret: the payload holds usernames and roles only).
+pub fn operator_proposals(conn: &mut DbConnection) -> Result<Vec<Proposal>, ApiError> {
+    Ok(proposals::table
+        .filter(proposals::kind.eq_any(["org.user_create", "org.password_reset"]))
+        .select(Proposal::as_select())
+        .order(proposals::id.desc())
+        .load(conn)?)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -241,6 +524,9 @@ fn revoke_sessions(
     Ok(())
 }
 
+/// The operator resets a password: at once in its own organisation or where the tenant has no
+/// manager yet (bootstrap), otherwise as a proposal to that organisation's manager. Either way
+/// the user changes it at the next sign-in.
 pub fn reset_password(
     conn: &mut DbConnection,
     principal: &Principal,
@@ -248,28 +534,48 @@ pub fn reset_password(
     new_password: &str,
     now: NaiveDateTime,
     request_id: &str,
-) -> Result<UserView, ApiError> {
+) -> Result<Outcome, ApiError> {
     let hash = password::hash(new_password)
         .map_err(|e| bad("WEAK_PASSWORD", e.to_string(), "password"))?;
     write_tx(conn, |conn| {
-        user_view(conn, user_id)?;
-        diesel::update(users::table.find(user_id))
-            .set(users::password_hash.eq(&hash))
-            .execute(conn)?;
-        revoke_sessions(conn, user_id, now)?;
-        audit::append(
-            conn,
-            &principal.actor(),
-            &Entry {
-                action: "user.reset_password",
-                object_type: "user",
-                object_id: user_id.to_string(),
-                before: None,
-                after: None,
-                request_id,
-            },
-            now,
-        )?;
-        user_view(conn, user_id)
+        let target = user_view(conn, user_id)?;
+        let kind: String = organisations::table
+            .find(target.org_id)
+            .select(organisations::kind)
+            .first(conn)?;
+        match deciding_role(conn, target.org_id, &kind)? {
+            Some(manager) => {
+                let p = Payload::PasswordReset(PasswordReset {
+                    user_id,
+                    username: target.username.clone(),
+                    role: target.role.as_str().to_string(),
+                })
+                .propose_in(
+                    conn,
+                    principal,
+                    target.org_id,
+                    "user",
+                    user_id.to_string(),
+                    manager,
+                    now,
+                    request_id,
+                )?;
+                keep_secret(conn, p.id, &hash)?;
+                Ok(Outcome::Proposed(p))
+            }
+            None => {
+                let bootstrap = Role::manager_of(&kind).is_some();
+                set_password(
+                    conn,
+                    &principal.actor(),
+                    user_id,
+                    &hash,
+                    serde_json::json!({"bootstrap": bootstrap}),
+                    now,
+                    request_id,
+                )?;
+                Ok(Outcome::Done(user_view(conn, user_id)?))
+            }
+        }
     })
 }

@@ -1,0 +1,2 @@
+DROP TABLE proposal_secrets;
+ALTER TABLE users DROP COLUMN must_change_password;
