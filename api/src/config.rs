@@ -69,6 +69,12 @@ pub struct Settings {
     pub monitor_interval_secs: u64,
     /// How far back a repayment's `paid_on` may be dated, in days (default 30).
     pub repayment_backdate_days: i64,
+    /// Feeds may reach loopback, private and link-local addresses (a test bench; never in
+    /// production). `ZHIRONG_FEEDS_ALLOW_PRIVATE`, default false.
+    pub feeds_allow_private: bool,
+    /// Pool simulations and monitoring runs at once, at most (the next is told 429).
+    /// `ZHIRONG_MAX_CONCURRENT_RUNS`, default 2.
+    pub max_concurrent_runs: usize,
 }
 
 /// What `zhirong.toml` may contain; every key is optional.
@@ -84,6 +90,8 @@ struct FileSettings {
     db_pool_size: Option<u32>,
     monitor_interval_secs: Option<u64>,
     repayment_backdate_days: Option<i64>,
+    feeds_allow_private: Option<bool>,
+    max_concurrent_runs: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -159,6 +167,18 @@ impl Settings {
             Some(w) => parse_number("ZHIRONG_REPAYMENT_BACKDATE_DAYS", &w)?,
             None => file.repayment_backdate_days.unwrap_or(30),
         };
+        let feeds_allow_private = match get("ZHIRONG_FEEDS_ALLOW_PRIVATE") {
+            Some(v) => parse_enum(
+                "ZHIRONG_FEEDS_ALLOW_PRIVATE",
+                &v,
+                &[("true", true), ("false", false), ("1", true), ("0", false)],
+            )?,
+            None => file.feeds_allow_private.unwrap_or(false),
+        };
+        let max_concurrent_runs = match get("ZHIRONG_MAX_CONCURRENT_RUNS") {
+            Some(w) => parse_number("ZHIRONG_MAX_CONCURRENT_RUNS", &w)?,
+            None => file.max_concurrent_runs.unwrap_or(2),
+        };
         Ok(Self {
             database_url: DatabaseUrl::parse(&database_url)?,
             bind: get("ZHIRONG_BIND")
@@ -176,6 +196,8 @@ impl Settings {
             ),
             monitor_interval_secs,
             repayment_backdate_days: repayment_backdate_days.max(0),
+            feeds_allow_private,
+            max_concurrent_runs: max_concurrent_runs.max(1),
         })
     }
 }

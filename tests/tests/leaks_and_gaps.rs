@@ -8,9 +8,9 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 use std::sync::Barrier;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
@@ -56,7 +56,11 @@ fn an_admin_points_a_feed_at_the_metadata_address_loopback_or_plain_http_with_a_
         ("loopback", format!("http://127.0.0.1:{port}"), None),
         ("loopback-name", format!("http://localhost:{port}/"), None),
         ("loopback-v6", format!("http://[::1]:{port}/"), None),
-        ("loopback-mapped", "http://[::ffff:127.0.0.1]/".to_string(), None),
+        (
+            "loopback-mapped",
+            "http://[::ffff:127.0.0.1]/".to_string(),
+            None,
+        ),
         ("private-10", "http://10.1.2.3/".to_string(), None),
         ("private-192", "https://192.168.0.1/".to_string(), None),
         ("private-172", "https://172.16.5.4:8443/".to_string(), None),
@@ -239,11 +243,18 @@ fn sixteen_simulations_at_once_against_a_cap_of_one() {
         accepted + busy.len(),
         16,
         "{:?}",
-        answers.iter().map(|a| (a.status, &a.body)).collect::<Vec<_>>()
+        answers
+            .iter()
+            .map(|a| (a.status, &a.body))
+            .collect::<Vec<_>>()
     );
     assert!(accepted >= 1 && !busy.is_empty(), "{accepted} accepted");
     for b in &busy {
-        let after: i64 = b.header("retry-after").expect("Retry-After").parse().unwrap();
+        let after: i64 = b
+            .header("retry-after")
+            .expect("Retry-After")
+            .parse()
+            .unwrap();
         assert!(after >= 1, "{after}");
     }
     assert_eq!(server.get("/readyz").status, 200);

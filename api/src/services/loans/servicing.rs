@@ -317,6 +317,8 @@ pub fn record_repayment(
             "principal_fen",
         ));
     }
+    // The money received is principal + interest: it must be an amount (no wrap).
+    crate::domain::money::add_fen("interest_fen", req.principal_fen, req.interest_fen)?;
     if req.paid_on > today {
         return Err(bad(
             "DATE_IN_FUTURE",
@@ -367,6 +369,16 @@ pub fn record_repayment(
                 "paid_on",
             ));
         }
+        // The loan's interest received, this repayment's included, is an amount too: the
+        // loan's record sums it.
+        let interest_so_far: Vec<i64> = repayments::table
+            .filter(repayments::loan_id.eq(loan_id))
+            .select(repayments::interest_fen)
+            .load(conn)?;
+        crate::domain::money::total_fen(
+            "interest_fen",
+            interest_so_far.into_iter().chain([req.interest_fen]),
+        )?;
         if req.principal_fen > loan.outstanding_fen {
             return Err(bad(
                 "ABOVE_OUTSTANDING",
