@@ -168,6 +168,20 @@ pub fn assess(
         }
     }
     if status == loan.status {
+        // Only the days past due moved: audited all the same (one row per loan per run).
+        audit::append(
+            conn,
+            actor,
+            &Entry {
+                action: "loan.days_past_due",
+                object_type: "loan",
+                object_id: loan.id.to_string(),
+                before: Some(&serde_json::json!({"days_past_due": loan.days_past_due})),
+                after: Some(&serde_json::json!({"days_past_due": dpd_stored, "as_of": today})),
+                request_id,
+            },
+            now,
+        )?;
         return Ok(None);
     }
     audit::append(
