@@ -184,10 +184,10 @@ impl FeedClient {
         )
         .await
         .map_err(FetchError::Refused)?;
-        if let Some((known, http)) = &self.http {
-            if *known == addrs {
-                return Ok(http.clone());
-            }
+        if let Some((known, http)) = &self.http
+            && *known == addrs
+        {
+            return Ok(http.clone());
         }
         let mut builder = reqwest::Client::builder()
             .timeout(self.policy.timeout)

@@ -110,14 +110,14 @@ pub fn check_resolved(
         return Err("base_url's host resolves to no address".into());
     }
     for a in addrs {
-        if let Some(why) = forbidden(a.ip()) {
-            if !allow_private {
-                return Err(format!(
-                    "base_url reaches {} ({why}); a provider is on a public address \
-                     (ZHIRONG_FEEDS_ALLOW_PRIVATE=true allows others on a test bench)",
-                    a.ip()
-                ));
-            }
+        if let Some(why) = forbidden(a.ip())
+            && !allow_private
+        {
+            return Err(format!(
+                "base_url reaches {} ({why}); a provider is on a public address \
+                 (ZHIRONG_FEEDS_ALLOW_PRIVATE=true allows others on a test bench)",
+                a.ip()
+            ));
         }
     }
     if has_token && !https {
