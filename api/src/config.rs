@@ -74,6 +74,12 @@ pub struct Settings {
     pub repayment_backdate_days: i64,
     /// Reverse proxies whose `X-Forwarded-For` names the client; empty: the header is ignored.
     pub trusted_proxies: Vec<IpBlock>,
+    /// Feeds may reach loopback, private and link-local addresses (a test bench; never in
+    /// production). `ZHIRONG_FEEDS_ALLOW_PRIVATE`, default false.
+    pub feeds_allow_private: bool,
+    /// Pool simulations and monitoring runs at once, at most (the next is told 429).
+    /// `ZHIRONG_MAX_CONCURRENT_RUNS`, default 2.
+    pub max_concurrent_runs: usize,
 }
 
 /// An address block, `10.0.0.0/8` or `::1` (a single address is a full-length block).
@@ -147,6 +153,8 @@ struct FileSettings {
     monitor_interval_secs: Option<u64>,
     repayment_backdate_days: Option<i64>,
     trusted_proxies: Option<Vec<String>>,
+    feeds_allow_private: Option<bool>,
+    max_concurrent_runs: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -232,6 +240,18 @@ impl Settings {
                 &file.trusted_proxies.unwrap_or_default(),
             )?,
         };
+        let feeds_allow_private = match get("ZHIRONG_FEEDS_ALLOW_PRIVATE") {
+            Some(v) => parse_enum(
+                "ZHIRONG_FEEDS_ALLOW_PRIVATE",
+                &v,
+                &[("true", true), ("false", false), ("1", true), ("0", false)],
+            )?,
+            None => file.feeds_allow_private.unwrap_or(false),
+        };
+        let max_concurrent_runs = match get("ZHIRONG_MAX_CONCURRENT_RUNS") {
+            Some(w) => parse_number("ZHIRONG_MAX_CONCURRENT_RUNS", &w)?,
+            None => file.max_concurrent_runs.unwrap_or(2),
+        };
         Ok(Self {
             database_url: DatabaseUrl::parse(&database_url)?,
             bind: get("ZHIRONG_BIND")
@@ -250,6 +270,8 @@ impl Settings {
             monitor_interval_secs,
             repayment_backdate_days: repayment_backdate_days.max(0),
             trusted_proxies,
+            feeds_allow_private,
+            max_concurrent_runs: max_concurrent_runs.max(1),
         })
     }
 }

@@ -72,7 +72,7 @@ pub fn run_once(pool: &Pool, clock: &dyn Clock) -> Result<(), String> {
 /// Starts the feed poller on the current actix system: every second it polls the enabled
 /// providers that are due. Each provider keeps its client (breaker and rate limit) for the life
 /// of the process; a provider added later is picked up on its first due second.
-pub fn spawn_feeds(pool: Pool, clock: Arc<dyn Clock>) {
+pub fn spawn_feeds(pool: Pool, clock: Arc<dyn Clock>, allow_private: bool) {
     use std::collections::HashMap;
     use std::time::Instant;
 
@@ -104,7 +104,10 @@ pub fn spawn_feeds(pool: Pool, clock: Arc<dyn Clock>) {
                     continue;
                 }
                 if let std::collections::hash_map::Entry::Vacant(slot) = clients.entry(p.id) {
-                    match p.client(Policy::default()) {
+                    match p.client(Policy {
+                        allow_private,
+                        ..Policy::default()
+                    }) {
                         Ok(c) => {
                             slot.insert((c, Instant::now()));
                         }

@@ -47,13 +47,20 @@ pub fn run_with_clock(
         settings: settings.clone(),
         clock,
         jwt,
+        runs: Arc::new(tokio::sync::Semaphore::new(
+            settings.max_concurrent_runs.max(1),
+        )),
     });
     crate::scheduler::spawn(
         state.pool.clone(),
         state.clock.clone(),
         settings.monitor_interval_secs,
     );
-    crate::scheduler::spawn_feeds(state.pool.clone(), state.clock.clone());
+    crate::scheduler::spawn_feeds(
+        state.pool.clone(),
+        state.clock.clone(),
+        state.settings.feeds_allow_private,
+    );
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

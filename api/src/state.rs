@@ -19,6 +19,24 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub jwt: Arc<JwtKeys>,
+    /// Heavy runs at once (pool simulations, monitoring and servicing runs), at most
+    /// `max_concurrent_runs`: a permit is taken for the length of the run.
+    pub runs: Arc<tokio::sync::Semaphore>,
+}
+
+/// How long a caller turned away by the cap is told to wait.
+pub const BUSY_RETRY_AFTER_SECS: i64 = 5;
+
+impl AppState {
+    /// A permit for one heavy run, or 429 with a Retry-After when the cap is reached.
+    pub fn run_permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        self.runs
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| ApiError::TooManyRequests {
+                retry_after_secs: BUSY_RETRY_AFTER_SECS,
+            })
+    }
 }
 
 /// The request's id: the caller's `X-Request-Id` when it is short and plain, else a new UUID.

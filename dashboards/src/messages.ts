@@ -931,6 +931,8 @@ export const errorCodes: Record<string, Pair> = {
   INVALID_PATENT: ['专利信息不正确', 'Invalid patent'],
   INVALID_PATENT_IDS: ['请选择 1 至 1,000 件自己的专利。', 'Choose 1 to 1,000 of your own patents.'],
   INVALID_AMOUNT: ['金额不正确', 'Invalid amount'],
+  AMOUNT_TOO_LARGE: ['金额过大，与已有金额相加超出可记录的范围。', 'The amount is too large: added to the others it is beyond what can be recorded.'],
+  INVALID_URL: ['地址不可用：须为公网 https 地址（设置令牌时必须使用 https），不得指向本机、内网或链路本地地址。', 'Address refused: a public address, https when a token is set, never loopback, private or link-local.'],
   AMOUNT_ABOVE_LINE: ['金额超过这些专利今天的授信额度。', "The amount is above today's credit line of these patents."],
   AMOUNT_ABOVE_REQUEST: ['金额超过申请金额。', 'The amount is above the amount applied for.'],
   INVALID_TERM: ['期限须为 12 至 24 个月。', 'The term must be 12 to 24 months.'],

@@ -50,12 +50,18 @@ fn main() {
                     interval_secs: 3600,
                     max_per_sec: Some(100),
                 },
+                true,
                 chrono::Utc::now().naive_utc(),
                 "bench",
             )
             .unwrap();
             let row = feeds::provider_named(&mut conn, &format!("bench-{kind}")).unwrap();
-            let mut client = row.client(Policy::default()).unwrap();
+            let mut client = row
+                .client(Policy {
+                    allow_private: true,
+                    ..Policy::default()
+                })
+                .unwrap();
             let t = Instant::now();
             let out = rt.block_on(feeds::poll(&pool, &SystemClock, row.id, &mut client));
             let took = t.elapsed();

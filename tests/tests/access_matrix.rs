@@ -1630,7 +1630,8 @@ impl World {
 fn setup(backend: Backend) -> World {
     let db = TestDb::new(backend);
     load_demo(&db);
-    let server = Server::start(&db.url);
+    // The matrix's feeds point at loopback (port 9, nothing listens): a test bench.
+    let server = Server::start_with_env(&db.url, &[("ZHIRONG_FEEDS_ALLOW_PRIVATE", "true")]);
     let clients: Vec<(&'static str, Client)> = DEMO_USERS
         .iter()
         .map(|(u, role)| (*role, server.client().login(u, DEMO_PASSWORD).0))

@@ -120,6 +120,9 @@ fn policy() -> Policy {
         breaker_threshold: 2,
         breaker_cooloff: Duration::from_millis(400),
         page_size: 100,
+        // The stub is on loopback: a test bench.
+        allow_private: true,
+        ..Policy::default()
     }
 }
 
@@ -147,6 +150,7 @@ fn add_provider(db: &TestDb, name: &str, kind: &str, addr: SocketAddr) -> feeds:
             interval_secs: 60,
             max_per_sec: Some(100),
         },
+        true,
         chrono::Utc::now().naive_utc(),
         "test",
     )
@@ -482,7 +486,7 @@ fn the_demo_provider_raises_a_fee_alert_within_one_interval(backend: Backend) {
     load_demo(&db);
     let provider = DemoProvider::start(50);
     let (addr, number) = (provider.addr, provider.first_pledged.clone());
-    let server = Server::start(&db.url);
+    let server = Server::start_with_env(&db.url, &[("ZHIRONG_FEEDS_ALLOW_PRIVATE", "true")]);
     let login = |u: &str| -> Client { server.client().login(u, DEMO_PASSWORD).0 };
     let admin = login("demo-admin");
 
@@ -609,6 +613,7 @@ fn a_killed_poll_goes_on_from_its_cursor(backend: Backend) {
         Step::Answer(200, p2),
     ]);
     let mut child = zhirong(&db.url)
+        .env("ZHIRONG_FEEDS_ALLOW_PRIVATE", "true")
         .args(["feed", "poll", "--provider", "stub-kill"])
         .spawn()
         .unwrap();
@@ -627,6 +632,7 @@ fn a_killed_poll_goes_on_from_its_cursor(backend: Backend) {
     let cursor = cursor_of(&db, ent.id);
     assert_eq!(cursor.as_deref(), Some("k2"));
     let out = zhirong(&db.url)
+        .env("ZHIRONG_FEEDS_ALLOW_PRIVATE", "true")
         .args(["feed", "poll", "--provider", "stub-kill"])
         .output()
         .unwrap();

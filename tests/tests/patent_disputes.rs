@@ -486,7 +486,7 @@ fn the_district_decides_a_dispute_with_the_registers_record(backend: Backend) {
     let db = TestDb::new(backend);
     load_demo(&db);
     let provider = DemoProvider::start(1);
-    let server = Server::start(&db.url);
+    let server = Server::start_with_env(&db.url, &[("ZHIRONG_FEEDS_ALLOW_PRIVATE", "true")]);
     let c = cast(&server, &db);
     let free = listed(&c.holder, false);
     let pledged = listed(&c.holder, true)

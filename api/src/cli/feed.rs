@@ -124,7 +124,12 @@ pub fn run(settings: &Settings, command: FeedCommand) -> Result<(), CliError> {
                 .map_err(CliError::failure)?;
             let mut failed = 0;
             for p in providers {
-                let mut client = p.client(Policy::default()).map_err(CliError::failure)?;
+                let mut client = p
+                    .client(Policy {
+                        allow_private: settings.feeds_allow_private,
+                        ..Policy::default()
+                    })
+                    .map_err(CliError::failure)?;
                 let outcome =
                     runtime.block_on(feeds::poll_and_record(&pool, &SystemClock, &p, &mut client));
                 let i = &outcome.ingested;

@@ -180,3 +180,62 @@ mod tests {
         assert_eq!(Fen(1_000_100).upper_case(), "人民币壹万零壹元整");
     }
 }
+
+/// `a + b` in fen, or a 400 naming `field` when the sum is beyond what an amount can hold
+/// (never a wrapped number).
+pub fn add_fen(field: &str, a: i64, b: i64) -> Result<i64, crate::error::ApiError> {
+    a.checked_add(b).ok_or_else(|| too_large(field))
+}
+
+/// The total of amounts a caller adds to (their own and the ones already stored), or a 400
+/// naming `field` when it is beyond what an amount can hold.
+pub fn total_fen(
+    field: &str,
+    parts: impl IntoIterator<Item = i64>,
+) -> Result<i64, crate::error::ApiError> {
+    let total: i128 = parts.into_iter().map(i128::from).sum();
+    i64::try_from(total).map_err(|_| too_large(field))
+}
+
+/// The total of stored amounts (accumulated in i128: no wrap), or an error naming what was
+/// summed when it does not fit an amount (the writes refuse what would get there).
+pub fn stored_total(
+    what: &str,
+    parts: impl IntoIterator<Item = i64>,
+) -> Result<i64, crate::error::ApiError> {
+    let total: i128 = parts.into_iter().map(i128::from).sum();
+    i64::try_from(total).map_err(|_| {
+        crate::error::ApiError::Internal(format!("{what}: the total {total} fen overflows"))
+    })
+}
+
+fn too_large(field: &str) -> crate::error::ApiError {
+    crate::error::ApiError::bad_request(
+        "AMOUNT_TOO_LARGE",
+        format!(
+            "{field}: the amount, added to the others, is beyond {} fen",
+            i64::MAX
+        ),
+        Some(field),
+    )
+}
+
+#[cfg(test)]
+mod checked_tests {
+    use super::*;
+
+    #[test]
+    fn an_overflow_names_the_field_and_never_wraps() {
+        assert_eq!(add_fen("x", 1, 2).ok(), Some(3));
+        let e = add_fen("interest_fen", i64::MAX, 1)
+            .err()
+            .map(|e| e.to_string());
+        assert!(e.is_some_and(|m| m.contains("interest_fen")));
+        assert!(total_fen("amount_fen", [i64::MAX / 2, i64::MAX / 2, 2]).is_err());
+        assert_eq!(
+            total_fen("amount_fen", [i64::MAX, -1]).ok(),
+            Some(i64::MAX - 1)
+        );
+        assert!(stored_total("repayments", [i64::MAX, 1]).is_err());
+    }
+}

@@ -21,7 +21,14 @@ pub struct Policy {
     pub breaker_cooloff: Duration,
     /// Records asked for per page.
     pub page_size: u32,
+    /// The largest answer read, in bytes; a larger one is refused as it arrives.
+    pub max_body_bytes: usize,
+    /// Loopback, private and link-local providers are allowed (`ZHIRONG_FEEDS_ALLOW_PRIVATE`).
+    pub allow_private: bool,
 }
+
+/// The default cap on a provider's answer: 8 MiB.
+pub const MAX_BODY_BYTES: usize = 8 << 20;
 
 impl Default for Policy {
     fn default() -> Self {
@@ -32,6 +39,8 @@ impl Default for Policy {
             breaker_threshold: 3,
             breaker_cooloff: Duration::from_secs(60),
             page_size: 500,
+            max_body_bytes: MAX_BODY_BYTES,
+            allow_private: false,
         }
     }
 }
@@ -46,6 +55,10 @@ pub enum FetchError {
     Status(u16),
     #[error("provider sent a page that is not the contract's JSON: {0}")]
     Malformed(String),
+    #[error("provider's answer is too large (over {0} bytes)")]
+    TooLarge(usize),
+    #[error("provider's address is refused: {0}")]
+    Refused(String),
     #[error("circuit open after {failures} failures in a row; next try in {retry_in:?}")]
     CircuitOpen { failures: u32, retry_in: Duration },
 }
@@ -57,7 +70,10 @@ impl FetchError {
         match self {
             FetchError::Unreachable(_) | FetchError::Timeout(_) => true,
             FetchError::Status(s) => *s >= 500 || *s == 429,
-            FetchError::Malformed(_) | FetchError::CircuitOpen { .. } => false,
+            FetchError::Malformed(_)
+            | FetchError::TooLarge(_)
+            | FetchError::Refused(_)
+            | FetchError::CircuitOpen { .. } => false,
         }
     }
 }
@@ -75,7 +91,8 @@ pub enum Circuit {
 
 /// A provider's client: its address, token, policy and the state of its breaker and rate limit.
 pub struct FeedClient {
-    http: reqwest::Client,
+    /// The client for the addresses last checked (rebuilt when they change).
+    http: Option<(Vec<std::net::SocketAddr>, reqwest::Client)>,
     kind: FeedKind,
     base_url: String,
     token: Option<String>,
@@ -108,13 +125,9 @@ impl FeedClient {
         policy: Policy,
         seed: u64,
     ) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .timeout(policy.timeout)
-            .connect_timeout(policy.timeout)
-            .build()
-            .map_err(|e| format!("HTTP client: {e}"))?;
+        super::destination::host_of(base_url)?;
         Ok(Self {
-            http,
+            http: None,
             kind,
             base_url: base_url.trim_end_matches('/').to_string(),
             token,
@@ -160,6 +173,61 @@ impl FeedClient {
         self.last_request = Some(Instant::now());
     }
 
+    /// A client that connects only to the addresses the provider's host resolves to now, each
+    /// checked (no DNS rebinding between the check and the connection), following no
+    /// redirect (a redirect to the metadata service would skip the check).
+    async fn checked_http(&mut self) -> Result<reqwest::Client, FetchError> {
+        let (domain, addrs) = super::destination::resolve_checked(
+            &self.base_url,
+            self.token.is_some(),
+            self.policy.allow_private,
+        )
+        .await
+        .map_err(FetchError::Refused)?;
+        if let Some((known, http)) = &self.http
+            && *known == addrs
+        {
+            return Ok(http.clone());
+        }
+        let mut builder = reqwest::Client::builder()
+            .timeout(self.policy.timeout)
+            .connect_timeout(self.policy.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy();
+        if let Some(domain) = &domain {
+            builder = builder.resolve_to_addrs(domain, &addrs);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| FetchError::Unreachable(format!("HTTP client: {e}")))?;
+        self.http = Some((addrs, http.clone()));
+        Ok(http)
+    }
+
+    /// The answer's body, read as it arrives and refused beyond the cap.
+    async fn body(&self, mut res: reqwest::Response) -> Result<Vec<u8>, FetchError> {
+        let cap = self.policy.max_body_bytes;
+        if res.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(FetchError::TooLarge(cap));
+        }
+        let mut body = Vec::new();
+        loop {
+            let chunk = res.chunk().await.map_err(|e| {
+                if e.is_timeout() {
+                    FetchError::Timeout(self.policy.timeout)
+                } else {
+                    FetchError::Unreachable(e.without_url().to_string())
+                }
+            })?;
+            let Some(chunk) = chunk else { break };
+            if body.len() + chunk.len() > cap {
+                return Err(FetchError::TooLarge(cap));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
     async fn fetch_once(&mut self, cursor: Option<&str>) -> Result<Page, FetchError> {
         self.pace().await;
         let url = format!("{}{}", self.base_url, self.kind.path());
@@ -167,7 +235,8 @@ impl FeedClient {
         if let Some(c) = cursor {
             query.push(("since", c.to_string()));
         }
-        let mut req = self.http.get(&url).query(&query);
+        let http = self.checked_http().await?;
+        let mut req = http.get(&url).query(&query);
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
@@ -182,13 +251,7 @@ impl FeedClient {
         if status != 200 {
             return Err(FetchError::Status(status));
         }
-        let body = res.bytes().await.map_err(|e| {
-            if e.is_timeout() {
-                FetchError::Timeout(self.policy.timeout)
-            } else {
-                FetchError::Unreachable(e.without_url().to_string())
-            }
-        })?;
+        let body = self.body(res).await?;
         serde_json::from_slice::<Page>(&body).map_err(|e| FetchError::Malformed(e.to_string()))
     }
 
@@ -199,7 +262,8 @@ impl FeedClient {
         self.pace().await;
         // The number is digits, a dot and a check character: nothing to escape.
         let url = format!("{}/v1/patents/{number}", self.base_url);
-        let mut req = self.http.get(&url);
+        let http = self.checked_http().await?;
+        let mut req = http.get(&url);
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
@@ -215,10 +279,7 @@ impl FeedClient {
             404 => return Ok(None),
             status => return Err(FetchError::Status(status)),
         }
-        let body = res
-            .bytes()
-            .await
-            .map_err(|e| FetchError::Unreachable(e.without_url().to_string()))?;
+        let body = self.body(res).await?;
         serde_json::from_slice(&body)
             .map(Some)
             .map_err(|e| FetchError::Malformed(e.to_string()))

@@ -17,6 +17,7 @@ use zhirong_engine::valuation::LegalStatus;
 
 use super::contract::{FeedKind, Page, PatentChange, Record, check, record_id};
 use crate::db::DbConnection;
+use crate::db::audit::{self, Actor, Entry};
 use crate::db::models::NewRiskEvent;
 use crate::db::schema::{feed_providers, feed_quarantine, feed_records, organisations, patents};
 use crate::error::ApiError;
@@ -46,6 +47,50 @@ impl Ingested {
         self.enterprises.extend(other.enterprises);
         self.enterprises.sort_unstable();
         self.enterprises.dedup();
+    }
+}
+
+/// A patent as a feed may change it: what its audit row shows before and after.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = patents)]
+struct PatentState {
+    owner_org_id: i64,
+    title: String,
+    legal_status: String,
+    ipc_main: Option<String>,
+    claims: i32,
+    forward_citations: i32,
+    backward_citations: i32,
+    family_size: i32,
+    inventors: i32,
+    transfers: i32,
+    licenses: i32,
+    invalidation_requests: i32,
+    fee_paid_until: Option<NaiveDate>,
+}
+
+fn patent_state(conn: &mut DbConnection, id: i64) -> Result<PatentState, ApiError> {
+    Ok(patents::table
+        .find(id)
+        .select(PatentState::as_select())
+        .first(conn)?)
+}
+
+/// What one page changed, for the audit: each patent's state before its first change on the
+/// page, and each enterprise's new risk events.
+#[derive(Default)]
+struct Changes {
+    patents: std::collections::BTreeMap<i64, PatentState>,
+    events: std::collections::BTreeMap<i64, Vec<serde_json::Value>>,
+}
+
+/// The feed as an actor in the audit log: `feed:<provider>` (or `file:<name>`).
+pub fn feed_actor(source: &str) -> Actor {
+    Actor {
+        user_id: None,
+        username: source.to_string(),
+        role: "system".into(),
+        org_id: None,
     }
 }
 
@@ -83,6 +128,7 @@ fn apply(
     source: &str,
     today: NaiveDate,
     now: NaiveDateTime,
+    changes: &mut Changes,
 ) -> Result<Option<i64>, ApiError> {
     match record {
         Record::Enterprise(e) => {
@@ -95,7 +141,7 @@ fn apply(
             else {
                 return Ok(None);
             };
-            risk_event(
+            let added = risk_event(
                 conn,
                 enterprise,
                 e.event_type.as_str(),
@@ -106,6 +152,16 @@ fn apply(
                 source,
                 now,
             )?;
+            if added {
+                changes
+                    .events
+                    .entry(enterprise)
+                    .or_default()
+                    .push(serde_json::json!({
+                        "event_type": e.event_type.as_str(), "occurred_on": e.occurred_on,
+                        "amount_fen": e.amount_fen, "event_ref": e.reference,
+                    }));
+            }
             Ok(Some(enterprise))
         }
         Record::Patent(p) => {
@@ -122,10 +178,14 @@ fn apply(
                 .map_err(|e| ApiError::Internal(format!("patent {id}: {e}")))?;
             let reference = format!("{source}:{}", p.id);
             let on = p.occurred_on;
+            if let std::collections::btree_map::Entry::Vacant(slot) = changes.patents.entry(id) {
+                slot.insert(patent_state(conn, id)?);
+            }
+            let mut raised: Vec<(String, NaiveDate)> = Vec::new();
             let target = patents::table.find(id);
             // The owner's `ip` risk event about this patent.
-            let ip_event = |conn: &mut DbConnection, kind: &str, on: NaiveDate| {
-                risk_event(
+            let mut ip_event = |conn: &mut DbConnection, kind: &str, on: NaiveDate| {
+                let added = risk_event(
                     conn,
                     owner,
                     kind,
@@ -135,7 +195,11 @@ fn apply(
                     reference.clone(),
                     source,
                     now,
-                )
+                )?;
+                if added {
+                    raised.push((kind.to_string(), on));
+                }
+                Ok::<bool, ApiError>(added)
             };
             match &p.change {
                 PatentChange::FeePaid { until } => {
@@ -223,6 +287,16 @@ fn apply(
                     ip_event(conn, "patent_freeze", on)?;
                 }
             }
+            for (kind, on) in raised {
+                changes
+                    .events
+                    .entry(owner)
+                    .or_default()
+                    .push(serde_json::json!({
+                        "event_type": kind, "occurred_on": on, "patent_id": id,
+                        "event_ref": reference,
+                    }));
+            }
             Ok(Some(owner))
         }
     }
@@ -248,6 +322,7 @@ pub fn ingest_page(
         };
         // The page's ids already ingested, in one statement (and those seen on this page).
         let ids: Vec<String> = page.records.iter().filter_map(record_id).collect();
+        let mut changes = Changes::default();
         let mut seen: std::collections::HashSet<String> = feed_records::table
             .filter(feed_records::provider_id.eq(provider_id))
             .filter(feed_records::record_id.eq_any(&ids))
@@ -283,7 +358,7 @@ pub fn ingest_page(
                     feed_records::received_at.eq(now),
                 ))
                 .execute(conn)?;
-            match apply(conn, &record, source, today, now)? {
+            match apply(conn, &record, source, today, now, &mut changes)? {
                 Some(enterprise) => {
                     done.applied += 1;
                     done.enterprises.push(enterprise);
@@ -296,9 +371,64 @@ pub fn ingest_page(
                 .set(feed_providers::cursor.eq(next))
                 .execute(conn)?;
         }
+        audit_changes(conn, source, provider_id, changes, now)?;
         done.enterprises.sort_unstable();
         done.enterprises.dedup();
         before_commit()?;
         Ok(done)
     })
+}
+
+/// One audit row per patent the page changed (its state before the page's first change and
+/// after the last; none when it ends as it was) and per enterprise given new risk events.
+fn audit_changes(
+    conn: &mut DbConnection,
+    source: &str,
+    provider_id: i64,
+    changes: Changes,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let actor = feed_actor(source);
+    let request_id = format!("{source}#{provider_id}");
+    for (id, before) in changes.patents {
+        let after = patent_state(conn, id)?;
+        if after == before {
+            continue;
+        }
+        let (before, after) = (
+            serde_json::to_value(&before).unwrap_or_default(),
+            serde_json::to_value(&after).unwrap_or_default(),
+        );
+        audit::append(
+            conn,
+            &actor,
+            &Entry {
+                action: "feed.patent.update",
+                object_type: "patent",
+                object_id: id.to_string(),
+                before: Some(&before),
+                after: Some(&after),
+                request_id: &request_id,
+            },
+            now,
+        )?;
+    }
+    for (enterprise, events) in changes.events {
+        let before = serde_json::json!({"new_risk_events": []});
+        let after = serde_json::json!({"new_risk_events": events});
+        audit::append(
+            conn,
+            &actor,
+            &Entry {
+                action: "feed.risk_events",
+                object_type: "organisation",
+                object_id: enterprise.to_string(),
+                before: Some(&before),
+                after: Some(&after),
+                request_id: &request_id,
+            },
+            now,
+        )?;
+    }
+    Ok(())
 }

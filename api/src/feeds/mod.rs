@@ -7,6 +7,7 @@
 pub mod client;
 pub mod contract;
 pub mod demo;
+pub mod destination;
 pub mod ingest;
 pub mod jobs;
 
@@ -156,11 +157,13 @@ pub fn provider_named(conn: &mut DbConnection, name: &str) -> Result<ProviderRow
         .first(conn)?)
 }
 
-/// Configures a provider (audited; the token is kept, never shown).
+/// Configures a provider (audited; the token is kept, never shown). Its address must be a
+/// public one (unless `allow_private`, a test bench's setting), and https when a token is set.
 pub fn add(
     conn: &mut DbConnection,
     actor: &Actor,
     p: NewProvider,
+    allow_private: bool,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<ProviderView, ApiError> {
@@ -179,6 +182,9 @@ pub fn add(
             "base_url",
         ));
     }
+    let has_token = p.token.as_deref().is_some_and(|t| !t.is_empty());
+    destination::check_url(url, has_token, allow_private)
+        .map_err(|why| bad("INVALID_URL", why, "base_url"))?;
     if !(1..=86_400).contains(&p.interval_secs) {
         return Err(bad(
             "INVALID_INTERVAL",
@@ -245,10 +251,11 @@ pub fn add_by(
     conn: &mut DbConnection,
     principal: &Principal,
     p: NewProvider,
+    allow_private: bool,
     now: NaiveDateTime,
     request_id: &str,
 ) -> Result<ProviderView, ApiError> {
-    add(conn, &principal.actor(), p, now, request_id)
+    add(conn, &principal.actor(), p, allow_private, now, request_id)
 }
 
 pub fn quarantine(
@@ -397,6 +404,7 @@ pub async fn lookup_register(
     providers: &[ProviderRow],
     number: &crate::domain::PatentNumber,
     today: chrono::NaiveDate,
+    allow_private: bool,
 ) -> (
     Option<String>,
     Result<Option<contract::RegisterRecord>, String>,
@@ -411,6 +419,7 @@ pub async fn lookup_register(
     let policy = Policy {
         timeout: std::time::Duration::from_secs(5),
         attempts: 1,
+        allow_private,
         ..Policy::default()
     };
     let mut last = (None, Ok(None));

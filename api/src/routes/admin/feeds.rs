@@ -20,8 +20,18 @@ pub async fn list_feeds(ctx: Ctx) -> Result<HttpResponse, ApiError> {
 #[post("/feeds")]
 pub async fn add_feed(ctx: Ctx, body: web::Json<NewProvider>) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    ctx.created(move |conn, c| feeds::add_by(conn, &c.principal, body, c.now, &c.request_id))
-        .await
+    let allow_private = ctx.settings().feeds_allow_private;
+    ctx.created(move |conn, c| {
+        feeds::add_by(
+            conn,
+            &c.principal,
+            body,
+            allow_private,
+            c.now,
+            &c.request_id,
+        )
+    })
+    .await
 }
 
 /// The provider's quarantined records with the reason each was refused, newest first.

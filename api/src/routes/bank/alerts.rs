@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, get, post, web};
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::Ctx;
 use crate::services::monitoring::{self, AlertAction, AlertQuery, BankAlert, MonitoringRun};
+use crate::state::AppState;
 
 /// `action` on alert `id`; the body is optional (acknowledging takes none).
 async fn act_on_alert(
@@ -28,9 +29,13 @@ async fn act_on_alert(
 
 /// Revalue every pledged patent and raise the monitoring alerts (the scheduler does the same daily).
 #[utoipa::path(tag = "bank", security(("bearer" = [])),
-    responses((status = 200, body = MonitoringRun)))]
+    responses((status = 200, body = MonitoringRun), (status = 429, body = ErrorBody)))]
 #[post("/monitoring/run")]
-pub async fn run_monitoring(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+pub async fn run_monitoring(
+    ctx: Ctx,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let _permit = state.run_permit()?;
     ctx.json(|conn, c| {
         monitoring::run(
             conn,

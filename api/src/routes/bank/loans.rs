@@ -7,6 +7,7 @@ use crate::routes::Ctx;
 use crate::services::claims;
 use crate::services::loans::servicing::{self, RepaymentRequest, ServicingRun};
 use crate::services::monitoring::{self, LoanQuery, PortfolioLoan};
+use crate::state::AppState;
 
 /// The bank's loans with rating, collateral and LTV.
 #[utoipa::path(tag = "bank", params(LoanQuery), security(("bearer" = [])),
@@ -46,9 +47,10 @@ pub async fn repay(
 
 /// Bring every live loan's arrears and status up to today (the scheduler does the same daily).
 #[utoipa::path(tag = "bank", security(("bearer" = [])),
-    responses((status = 200, body = ServicingRun)))]
+    responses((status = 200, body = ServicingRun), (status = 429, body = ErrorBody)))]
 #[post("/servicing/run")]
-pub async fn run_servicing(ctx: Ctx) -> Result<HttpResponse, ApiError> {
+pub async fn run_servicing(ctx: Ctx, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let _permit = state.run_permit()?;
     ctx.json(|conn, c| {
         servicing::run(
             conn,

@@ -31,6 +31,7 @@ pub async fn list_disputes(
 pub async fn dispute(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let today = ctx.call().today();
+    let allow_private = ctx.settings().feeds_allow_private;
     let (view, holder_patent, providers) = ctx
         .run(move |conn, c| {
             let (view, held) = disputes::detail(conn, c.org(), id)?;
@@ -39,7 +40,8 @@ pub async fn dispute(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiEr
         .await?;
     let number = PatentNumber::parse(&view.patent_number)
         .map_err(|e| ApiError::Internal(format!("dispute {id}: {e}")))?;
-    let (provider, answer) = feeds::lookup_register(&providers, &number, today).await;
+    let (provider, answer) =
+        feeds::lookup_register(&providers, &number, today, allow_private).await;
     Ok(HttpResponse::Ok().json(DisputeDetail {
         dispute: view,
         holder_patent,

@@ -10,7 +10,7 @@ use crate::state::AppState;
 /// Start a depletion simulation (and optional stress scenario) of the pool's live covered loans;
 /// it runs in the background: follow it under `/simulations/{sim_id}`.
 #[utoipa::path(tag = "gov", params(("id" = i64, Path)), request_body = SimulationRequest, security(("bearer" = [])),
-    responses((status = 202, body = SimulationView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 202, body = SimulationView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
 #[post("/pools/{id}/simulations")]
 pub async fn start_simulation(
     ctx: Ctx,
@@ -19,6 +19,8 @@ pub async fn start_simulation(
     body: web::Json<SimulationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    // Taken before the simulation is queued: one turned away leaves nothing behind.
+    let permit = state.run_permit()?;
     let (view, job) = ctx
         .run(move |conn, c| simulations::queue(conn, &c.principal, *id, body, c.now, &c.request_id))
         .await?;
@@ -26,7 +28,10 @@ pub async fn start_simulation(
     let (db, clock) = (state.pool.clone(), state.clock.clone());
     std::thread::Builder::new()
         .name(format!("simulation-{}", job.id))
-        .spawn(move || simulations::run(&db, &clock, job))
+        .spawn(move || {
+            simulations::run(&db, &clock, job);
+            drop(permit);
+        })
         .map_err(|e| ApiError::Internal(format!("simulation thread: {e}")))?;
     Ok(HttpResponse::Accepted().json(view))
 }

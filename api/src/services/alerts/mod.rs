@@ -312,7 +312,18 @@ pub fn mark_all_read(
     })
 }
 
-/// Raises an alert (to the bank when `bank_id` is set; the enterprise sees every alert about it).
+/// Who raises alerts in the audit log: the monitor (the run's own row says who started it).
+pub fn alerts_actor() -> audit::Actor {
+    audit::Actor {
+        user_id: None,
+        username: "system:alerts".into(),
+        role: "system".into(),
+        org_id: None,
+    }
+}
+
+/// Raises an alert (to the bank when `bank_id` is set; the enterprise sees every alert about it),
+/// audited in the caller's transaction.
 #[allow(clippy::too_many_arguments)]
 pub fn raise_alert(
     conn: &mut DbConnection,
@@ -326,7 +337,12 @@ pub fn raise_alert(
     details: &serde_json::Value,
     now: NaiveDateTime,
 ) -> Result<i64, ApiError> {
-    Ok(diesel::insert_into(alerts::table)
+    let after = serde_json::json!({
+        "enterprise_id": enterprise_id, "bank_id": bank_id, "loan_id": loan_id,
+        "patent_id": patent_id, "kind": kind, "severity": severity, "message": message,
+        "details": details, "raised_at": now,
+    });
+    let id: i64 = diesel::insert_into(alerts::table)
         .values(crate::db::models::NewAlert {
             enterprise_id,
             bank_id,
@@ -339,7 +355,21 @@ pub fn raise_alert(
             raised_at: now,
         })
         .returning(alerts::id)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    audit::append(
+        conn,
+        &alerts_actor(),
+        &Entry {
+            action: "alert.raise",
+            object_type: "alert",
+            object_id: id.to_string(),
+            before: None,
+            after: Some(&after),
+            request_id: &format!("alert:{kind}"),
+        },
+        now,
+    )?;
+    Ok(id)
 }
 
 #[cfg(test)]

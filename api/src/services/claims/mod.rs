@@ -124,7 +124,7 @@ impl From<AdjustmentRow> for ClaimChange {
             received_on: a.received_on,
             principal_fen: a.principal_fen,
             interest_fen: a.interest_fen,
-            received_fen: a.principal_fen + a.interest_fen,
+            received_fen: a.principal_fen.saturating_add(a.interest_fen),
             loss_before_fen: a.loss_before_fen,
             loss_after_fen: a.loss_after_fen,
             claimed_before_fen: a.claimed_before_fen,
@@ -229,8 +229,14 @@ pub fn detail(conn: &mut DbConnection, district_id: i64, id: i64) -> Result<Clai
         payable_now_fen: split.pool_fen,
         claimed_fen: r.claimed_fen,
         approved_fen: r.approved_fen,
-        recovered_after_payout_fen: recovered.iter().map(|x| x.amount_fen).sum(),
-        returned_to_pool_fen: recovered.iter().map(|x| x.pool_share_fen).sum(),
+        recovered_after_payout_fen: crate::domain::money::stored_total(
+            "recovered after the payout",
+            recovered.iter().map(|x| x.amount_fen),
+        )?,
+        returned_to_pool_fen: crate::domain::money::stored_total(
+            "returned to the pool",
+            recovered.iter().map(|x| x.pool_share_fen),
+        )?,
         changes,
     })
 }
@@ -475,21 +481,37 @@ pub fn record_recovery(
         }
         let paid = r.approved_fen.unwrap_or(0);
         let loss = r.loss_fen;
-        let already: i64 = claim_recoveries::table
+        let before: Vec<(i64, i64)> = claim_recoveries::table
             .filter(claim_recoveries::claim_id.eq(claim_id))
-            .select(claim_recoveries::pool_share_fen)
-            .load::<i64>(conn)?
-            .into_iter()
-            .sum();
-        // The pool bore paid / loss of the loss; it gets that part back, never more than it paid.
+            .select((
+                claim_recoveries::amount_fen,
+                claim_recoveries::pool_share_fen,
+            ))
+            .load(conn)?;
+        // What the claim shows as recovered after the payout is a sum: it must stay an amount.
+        crate::domain::money::total_fen(
+            "amount_fen",
+            before.iter().map(|b| b.0).chain([req.amount_fen]),
+        )?;
+        let already = crate::domain::money::stored_total(
+            "the pool's share of recoveries",
+            before.iter().map(|b| b.1),
+        )?;
+        // The pool bore paid / loss of the loss; it gets that part back, never more than it paid
+        // (computed in i128 and capped before it is narrowed: no wrap, no silent zero).
+        let owed = i128::from(paid) - i128::from(already);
         let share = if loss > 0 {
-            i64::try_from(i128::from(req.amount_fen) * i128::from(paid) / i128::from(loss))
-                .unwrap_or(0)
+            (i128::from(req.amount_fen) * i128::from(paid) / i128::from(loss)).min(owed)
         } else {
             0
         }
-        .min(paid - already)
         .max(0);
+        let share = i64::try_from(share).unwrap_or(0);
+        let balance: i64 = fund_pools::table
+            .find(r.pool_id)
+            .select(fund_pools::balance_fen)
+            .first(conn)?;
+        crate::domain::money::add_fen("amount_fen", balance, share)?;
         diesel::insert_into(claim_recoveries::table)
             .values((
                 claim_recoveries::claim_id.eq(claim_id),
@@ -572,7 +594,8 @@ pub fn money_received(
         }
         ClaimStatus::Rejected | ClaimStatus::Withdrawn => return Ok(None),
     }
-    let received = principal_fen + interest_fen;
+    let received = crate::domain::money::add_fen("interest_fen", principal_fen, interest_fen)?;
+    let recoveries = crate::domain::money::add_fen("interest_fen", r.recoveries_fen, received)?;
     let loss = (r.loss_fen - received).max(0);
     let balance: i64 = fund_pools::table
         .find(r.pool_id)
@@ -589,7 +612,7 @@ pub fn money_received(
     diesel::update(claims::table.find(r.id))
         .set((
             claims::loss_fen.eq(loss),
-            claims::recoveries_fen.eq(r.recoveries_fen + received),
+            claims::recoveries_fen.eq(recoveries),
             claims::claimed_fen.eq(claimed),
             claims::status.eq(status),
         ))
@@ -649,7 +672,7 @@ pub fn money_received(
                 "recoveries_fen": r.recoveries_fen, "claimed_fen": r.claimed_fen}),
             ),
             after: Some(&serde_json::json!({"status": status, "loss_fen": loss,
-                "recoveries_fen": r.recoveries_fen + received, "claimed_fen": claimed,
+                "recoveries_fen": recoveries, "claimed_fen": claimed,
                 "received_on": received_on, "principal_fen": principal_fen,
                 "interest_fen": interest_fen, "loan_id": loan_id})),
             request_id,

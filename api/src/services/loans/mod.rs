@@ -103,8 +103,14 @@ pub fn list(
                 loan.repayment_method
             ))
         })?;
-        let paid_principal: i64 = made.iter().map(|r| r.principal_fen).sum();
-        let paid_interest: i64 = made.iter().map(|r| r.interest_fen).sum();
+        let paid_principal = crate::domain::money::stored_total(
+            "principal repaid",
+            made.iter().map(|r| r.principal_fen),
+        )?;
+        let paid_interest = crate::domain::money::stored_total(
+            "interest received",
+            made.iter().map(|r| r.interest_fen),
+        )?;
         let (mut due_principal, mut due_interest) = (0i64, 0i64);
         let schedule: Vec<ScheduledPayment> = schedule(
             loan.principal_fen,

@@ -168,6 +168,20 @@ pub fn assess(
         }
     }
     if status == loan.status {
+        // Only the days past due moved: audited all the same (one row per loan per run).
+        audit::append(
+            conn,
+            actor,
+            &Entry {
+                action: "loan.days_past_due",
+                object_type: "loan",
+                object_id: loan.id.to_string(),
+                before: Some(&serde_json::json!({"days_past_due": loan.days_past_due})),
+                after: Some(&serde_json::json!({"days_past_due": dpd_stored, "as_of": today})),
+                request_id,
+            },
+            now,
+        )?;
         return Ok(None);
     }
     audit::append(
@@ -317,6 +331,8 @@ pub fn record_repayment(
             "principal_fen",
         ));
     }
+    // The money received is principal + interest: it must be an amount (no wrap).
+    crate::domain::money::add_fen("interest_fen", req.principal_fen, req.interest_fen)?;
     if req.paid_on > today {
         return Err(bad(
             "DATE_IN_FUTURE",
@@ -367,6 +383,16 @@ pub fn record_repayment(
                 "paid_on",
             ));
         }
+        // The loan's interest received, this repayment's included, is an amount too: the
+        // loan's record sums it.
+        let interest_so_far: Vec<i64> = repayments::table
+            .filter(repayments::loan_id.eq(loan_id))
+            .select(repayments::interest_fen)
+            .load(conn)?;
+        crate::domain::money::total_fen(
+            "interest_fen",
+            interest_so_far.into_iter().chain([req.interest_fen]),
+        )?;
         if req.principal_fen > loan.outstanding_fen {
             return Err(bad(
                 "ABOVE_OUTSTANDING",
