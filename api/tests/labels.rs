@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use zhirong_api::domain::status::{
-    ApplicationStatus, ChangeRequestStatus, ClaimStatus, DisposalStatus, DisputeStatus,
-    LoanStatus, OfferStatus, PledgeStatus, PoolStatus, ProposalStatus, SimulationStatus,
+    ApplicationStatus, ChangeRequestStatus, ClaimStatus, DisposalStatus, DisputeStatus, LoanStatus,
+    OfferStatus, PledgeStatus, PoolStatus, ProposalStatus, SimulationStatus,
 };
 
 fn catalogue() -> String {
@@ -120,7 +120,12 @@ fn every_status_the_service_sends_has_a_label_in_both_languages_and_no_other() {
         ),
         (
             "changeStatus",
-            strs(ChangeRequestStatus::ALL.iter().map(|s| s.as_str()).collect()),
+            strs(
+                ChangeRequestStatus::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect(),
+            ),
             &[],
         ),
         (
@@ -140,7 +145,11 @@ fn the_reader_sees_every_key_of_a_group() {
     let text = "\n  g: {\n    a: ['甲', 'A'],\n    'b.c': ['乙', 'B'],\n    d: ['', 'D'],\n  },\n  h: { x: ['戊', 'X'] },\n";
     assert_eq!(
         labels(text, "g"),
-        vec![("a".into(), true), ("b.c".into(), true), ("d".into(), false)]
+        vec![
+            ("a".into(), true),
+            ("b.c".into(), true),
+            ("d".into(), false)
+        ]
     );
     assert_eq!(labels(text, "h"), vec![("x".into(), true)]);
 }
