@@ -226,6 +226,7 @@ fn record_attempt(
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SignInAttempt {
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub at: NaiveDateTime,
     /// The client address (see `ZHIRONG_TRUSTED_PROXIES`).
     pub address: String,
