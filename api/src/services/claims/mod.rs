@@ -326,6 +326,15 @@ pub fn propose(
     })
 }
 
+/// Takes claim `id`'s row for the rest of the transaction, on both databases (an update that
+/// changes nothing): whoever else takes it waits until this transaction ends, then reads what it
+/// wrote. Zero when there is no such claim.
+fn take_row(conn: &mut DbConnection, id: i64) -> Result<usize, ApiError> {
+    Ok(diesel::update(claims::table.find(id))
+        .set(claims::status.eq(claims::status))
+        .execute(conn)?)
+}
+
 /// Carries out an approved decision: the payout (what the pool owes now, at most its balance)
 /// leaves the balance, or the claim goes back to the bank and the loan is covered again.
 pub fn apply(
@@ -339,9 +348,7 @@ pub fn apply(
     let id = decision.claim_id;
     // Take the claim's row first: a repayment recomputing it at the same moment waits, or this
     // waits for it and sees the new loss.
-    diesel::update(claims::table.find(id))
-        .set(claims::status.eq(claims::status))
-        .execute(conn)?;
+    take_row(conn, id)?;
     let c = detail(conn, principal.org_id, id)?;
     if c.status != ClaimStatus::UnderReview {
         return Err(ApiError::conflict(
@@ -461,11 +468,9 @@ pub fn record_recovery(
         ));
     }
     crate::db::write_tx(conn, |conn| {
-        // Take the claim's row first (an update that changes nothing, on both databases): a
-        // recovery recorded at the same moment waits, and the shares read below include it.
-        diesel::update(claims::table.find(claim_id))
-            .set(claims::status.eq(claims::status))
-            .execute(conn)?;
+        // Take the claim's row first: a recovery recorded at the same moment waits, and the
+        // shares read below include it.
+        take_row(conn, claim_id)?;
         let r = row(conn, claim_id)?;
         if r.bank_id != principal.org_id {
             return Err(ApiError::NotFound);
